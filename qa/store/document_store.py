@@ -1,0 +1,367 @@
+"""A durable Haystack DocumentStore on SQLite (WAL), with FTS5 BM25 and a derived FAISS index.
+
+SQLite is the single source of truth for sources (the user's files and their stored text),
+chunks (Haystack ``Document``s), metadata and embeddings. Every write is one transaction, so an
+acknowledged write survives a ``kill -9``. The FAISS index is derived: rebuilt from SQLite when
+its file is missing or out of date (see ``qa.store.vectors``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+from haystack import Document, default_from_dict, default_to_dict
+from haystack.document_stores.errors import DuplicateDocumentError
+from haystack.document_stores.types import DuplicatePolicy
+from haystack.utils.filters import document_matches_filter
+
+from qa.store.schema import SCHEMA
+from qa.store.vectors import VectorIndex
+
+DB_FILE = "store.sqlite3"
+VECTORS_FILE = "vectors.faiss"
+
+
+class EmbeddingModelMismatch(RuntimeError):
+    """The index was built with another embedding model than the one asked for."""
+
+
+@dataclass
+class SourceRecord:
+    """One user document: its stored text is what answer offsets point into."""
+
+    id: str
+    name: str
+    text: str
+    content_hash: str
+    path: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    chunks: int = 0
+
+
+def _validate_filters(filters: dict[str, Any] | None) -> None:
+    if filters and "operator" not in filters and "conditions" not in filters:
+        raise ValueError("Invalid filter syntax: a filter needs an 'operator' (and 'conditions' or 'field').")
+
+
+class SQLiteDocumentStore:
+    """Haystack ``DocumentStore`` kept in ``<index_dir>/store.sqlite3``.
+
+    ``embedding_model`` / ``embedding_dim``, when given, are recorded on first use and checked on
+    every later open, so an index is never queried with vectors from another model.
+    """
+
+    def __init__(self, index_dir: str, embedding_model: str | None = None, embedding_dim: int | None = None):
+        self.index_dir = str(index_dir)
+        self._dir = Path(index_dir)
+        self._dir.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._vectors: VectorIndex | None = None
+        self._vectors_lock = threading.Lock()
+        self._conn().executescript(SCHEMA)  # idempotent; executescript commits on its own
+        with self._write(bump=False) as conn:
+            self.embedding_model = self._check_setting(conn, "embedding_model", embedding_model)
+            dim = self._check_setting(conn, "embedding_dim", None if embedding_dim is None else str(embedding_dim))
+            self.embedding_dim = int(dim) if dim is not None else None
+
+    # -- connections -------------------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._dir / DB_FILE, isolation_level=None, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")  # an acknowledged write is on disk
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction, all or nothing; ``bump`` marks derived data (FAISS) stale."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            if bump:
+                conn.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several SELECTs."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _check_setting(self, conn, key: str, wanted: str | None) -> str | None:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            if wanted is not None:
+                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (key, wanted))
+            return wanted
+        if wanted is not None and row[0] != wanted:
+            raise EmbeddingModelMismatch(
+                f"The index in {self.index_dir} was built with {key.replace('_', ' ')} {row[0]!r}, "
+                f"not {wanted!r}. Use the same model, or build a new index in another folder "
+                "(--index DIR) and re-index your files."
+            )
+        return row[0]
+
+    def generation(self) -> int:
+        row = self._conn().execute("SELECT value FROM settings WHERE key = 'generation'").fetchone()
+        return int(row[0])
+
+    # -- serialisation -----------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(
+            self, index_dir=self.index_dir, embedding_model=self.embedding_model, embedding_dim=self.embedding_dim
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SQLiteDocumentStore":
+        return default_from_dict(cls, data)
+
+    # -- rows <-> documents ------------------------------------------------------------------
+    @staticmethod
+    def _row_values(doc: Document) -> tuple:
+        data = doc.to_dict(flatten=False)
+        data.pop("content", None)
+        data.pop("embedding", None)
+        embedding = None if doc.embedding is None else np.asarray(doc.embedding, dtype=np.float64).tobytes()
+        return doc.id, doc.content, json.dumps(data), embedding
+
+    @staticmethod
+    def _to_document(content, data, embedding, with_embedding: bool = True) -> Document:
+        fields = json.loads(data)
+        fields["content"] = content
+        if with_embedding and embedding is not None:
+            fields["embedding"] = np.frombuffer(embedding, dtype=np.float64).tolist()
+        return Document.from_dict(fields)
+
+    def _select(self, conn, where: str = "", params: Iterable = (), with_embedding: bool = True) -> list[Document]:
+        rows = conn.execute(f"SELECT content, data, embedding FROM documents {where} ORDER BY rowid", tuple(params))
+        return [self._to_document(c, d, e, with_embedding) for c, d, e in rows]
+
+    # -- DocumentStore protocol --------------------------------------------------------------
+    def count_documents(self) -> int:
+        return self._conn().execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def filter_documents(self, filters: dict[str, Any] | None = None) -> list[Document]:
+        _validate_filters(filters)
+        docs = self._select(self._conn())
+        if filters:
+            docs = [d for d in docs if document_matches_filter(filters=filters, document=d)]
+        return docs
+
+    def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:
+        """Write all documents in one transaction. ``DuplicatePolicy.NONE`` means ``FAIL``."""
+        if not isinstance(documents, list) or any(not isinstance(d, Document) for d in documents):
+            raise ValueError("Please provide a list of Documents.")
+        with self._write() as conn:
+            return self._insert(conn, documents, policy, source_id=None)
+
+    def _insert(self, conn, documents: list[Document], policy: DuplicatePolicy, source_id: str | None) -> int:
+        if policy == DuplicatePolicy.NONE:
+            policy = DuplicatePolicy.FAIL
+        written = 0
+        for doc in documents:
+            self._check_dim(doc)
+            exists = conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone()
+            if exists:
+                if policy == DuplicatePolicy.FAIL:
+                    raise DuplicateDocumentError(f"ID '{doc.id}' already exists.")
+                if policy == DuplicatePolicy.SKIP:
+                    continue
+                conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+            conn.execute(
+                "INSERT INTO documents (id, content, data, embedding, source_id) VALUES (?, ?, ?, ?, ?)",
+                (*self._row_values(doc), source_id),
+            )
+            written += 1
+        return written
+
+    def _check_dim(self, doc: Document) -> None:
+        if self.embedding_dim is not None and doc.embedding is not None and len(doc.embedding) != self.embedding_dim:
+            raise ValueError(
+                f"Document {doc.id} has an embedding of dimension {len(doc.embedding)}; "
+                f"this index holds {self.embedding_dim}-dimensional embeddings."
+            )
+
+    def delete_documents(self, document_ids: list[str]) -> None:
+        with self._write() as conn:
+            conn.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in document_ids])
+
+    def delete_all_documents(self, recreate_index: bool = False) -> None:
+        """Delete every chunk and every source; ``recreate_index`` also drops the derived files
+        and compacts the full-text index."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM documents")
+            conn.execute("DELETE FROM sources")
+            if recreate_index:
+                conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
+        if recreate_index:
+            (self._dir / VECTORS_FILE).unlink(missing_ok=True)
+
+    def delete_by_filter(self, filters: dict[str, Any]) -> int:
+        _validate_filters(filters)
+        ids = [d.id for d in self.filter_documents(filters)]
+        self.delete_documents(ids)
+        return len(ids)
+
+    def update_by_filter(self, filters: dict[str, Any], meta: dict[str, Any]) -> int:
+        """Merge ``meta`` into the metadata of every matching document."""
+        _validate_filters(filters)
+        with self._write() as conn:
+            matching = [d for d in self._select(conn) if document_matches_filter(filters=filters, document=d)]
+            for doc in matching:
+                updated = replace(doc, meta={**doc.meta, **meta})
+                _, _, data, _ = self._row_values(updated)
+                conn.execute("UPDATE documents SET data = ? WHERE id = ?", (data, doc.id))
+        return len(matching)
+
+    def count_documents_by_filter(self, filters: dict[str, Any]) -> int:
+        return len(self.filter_documents(filters))
+
+    # -- retrieval ---------------------------------------------------------------------------
+    def _by_rowids(self, conn, scored: list[tuple[int, float]]) -> list[Document]:
+        if not scored:
+            return []
+        marks = ",".join("?" * len(scored))
+        rows = conn.execute(
+            f"SELECT rowid, content, data FROM documents WHERE rowid IN ({marks})", [r for r, _ in scored]
+        )
+        by_rowid = {r: self._to_document(c, d, None, with_embedding=False) for r, c, d in rows}
+        return [replace(by_rowid[r], score=s) for r, s in scored if r in by_rowid]
+
+    def embedding_retrieval(
+        self, query_embedding: list[float], top_k: int = 10, filters: dict[str, Any] | None = None
+    ) -> list[Document]:
+        """Nearest chunks by cosine similarity (FAISS), best first; ``score`` is the cosine."""
+        _validate_filters(filters)
+        vectors = self.vector_index()
+        hits = vectors.search(query_embedding, top_k * (10 if filters else 1))
+        docs = self._by_rowids(self._conn(), hits)
+        if filters:
+            docs = [d for d in docs if document_matches_filter(filters=filters, document=d)]
+        return docs[:top_k]
+
+    def bm25_retrieval(self, query: str, top_k: int = 10, filters: dict[str, Any] | None = None) -> list[Document]:
+        """Chunks ranked by SQLite FTS5's BM25, best first; ``score`` is −bm25 (higher is better)."""
+        _validate_filters(filters)
+        terms = fts_terms(query)
+        if not terms:
+            return []
+        conn = self._conn()
+        rows = conn.execute(
+            "SELECT rowid, bm25(documents_fts) FROM documents_fts WHERE documents_fts MATCH ? "
+            "ORDER BY bm25(documents_fts) LIMIT ?",
+            (" OR ".join(terms), top_k * (10 if filters else 1)),
+        ).fetchall()
+        docs = self._by_rowids(conn, [(r, -s) for r, s in rows])
+        if filters:
+            docs = [d for d in docs if document_matches_filter(filters=filters, document=d)]
+        return docs[:top_k]
+
+    # -- derived vector index ----------------------------------------------------------------
+    def vector_index(self) -> VectorIndex:
+        """The FAISS index for the current generation: cached, loaded from disk, or rebuilt."""
+        with self._vectors_lock:
+            generation = self.generation()
+            if self._vectors is not None and self._vectors.generation == generation:
+                return self._vectors
+            loaded = VectorIndex.load(self._dir / VECTORS_FILE)
+            if loaded is not None and loaded.generation == generation:
+                self._vectors = loaded
+                return loaded
+            with self._read() as conn:
+                generation = int(conn.execute("SELECT value FROM settings WHERE key='generation'").fetchone()[0])
+                rows = conn.execute("SELECT rowid, embedding FROM documents WHERE embedding IS NOT NULL").fetchall()
+            dim = self.embedding_dim or (len(rows[0][1]) // 8 if rows else 1)
+            self._vectors = VectorIndex.build(dim, generation, rows)
+            return self._vectors
+
+    def persist_vectors(self) -> VectorIndex:
+        """Bring the FAISS file up to date with the store (atomic replace)."""
+        vectors = self.vector_index()
+        path = self._dir / VECTORS_FILE
+        on_disk = VectorIndex.load(path)
+        if on_disk is None or on_disk.generation != vectors.generation:
+            vectors.save(path)
+        return vectors
+
+    # -- sources (the user's files) ----------------------------------------------------------
+    def replace_source(self, source: SourceRecord, chunks: list[Document]) -> None:
+        """Store a source and its chunks in one transaction, replacing any older version."""
+        now = time.time()
+        with self._write() as conn:
+            old = conn.execute("SELECT created_at FROM sources WHERE id = ?", (source.id,)).fetchone()
+            conn.execute("DELETE FROM documents WHERE source_id = ?", (source.id,))
+            conn.execute(
+                "INSERT OR REPLACE INTO sources (id, name, path, content_hash, text, meta, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (source.id, source.name, source.path, source.content_hash, source.text,
+                 json.dumps(source.meta), old[0] if old else now, now),
+            )
+            self._insert(conn, chunks, DuplicatePolicy.OVERWRITE, source_id=source.id)
+
+    def source_hash(self, source_id: str) -> str | None:
+        row = self._conn().execute("SELECT content_hash FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return row[0] if row else None
+
+    def get_source(self, source_id: str, with_text: bool = True) -> SourceRecord | None:
+        rows = self._sources("WHERE s.id = ?", (source_id,), with_text)
+        return rows[0] if rows else None
+
+    def list_sources(self, limit: int | None = None, offset: int = 0) -> list[SourceRecord]:
+        return self._sources("ORDER BY s.name, s.id LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset), False)
+
+    def count_sources(self) -> int:
+        return self._conn().execute("SELECT count(*) FROM sources").fetchone()[0]
+
+    def _sources(self, tail: str, params: tuple, with_text: bool) -> list[SourceRecord]:
+        text = "s.text" if with_text else "''"
+        rows = self._conn().execute(
+            f"SELECT s.id, s.name, {text}, s.content_hash, s.path, s.meta, s.created_at, s.updated_at, "
+            f"(SELECT count(*) FROM documents d WHERE d.source_id = s.id) FROM sources s {tail}",
+            params,
+        ).fetchall()
+        return [
+            SourceRecord(id=r[0], name=r[1], text=r[2], content_hash=r[3], path=r[4], meta=json.loads(r[5]),
+                         created_at=r[6], updated_at=r[7], chunks=r[8])
+            for r in rows
+        ]
+
+    def delete_source(self, source_id: str) -> bool:
+        """Delete a source and its chunks; False when there is no such source."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM documents WHERE source_id = ?", (source_id,))
+            return conn.execute("DELETE FROM sources WHERE id = ?", (source_id,)).rowcount > 0
+
+
+def fts_terms(query: str) -> list[str]:
+    """Quote each word so user text is never parsed as FTS5 syntax."""
+    import re
+
+    return [f'"{w}"' for w in re.findall(r"\w+", query.lower())]

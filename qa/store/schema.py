@@ -1,0 +1,51 @@
+"""The SQLite schema of an index folder.
+
+``sources`` are the user's files (their stored text is what citations point into); ``documents``
+are Haystack documents (the chunks), each optionally tied to a source; ``documents_fts`` is the
+BM25 index over chunk text; ``settings`` records the embedding model and a generation counter
+that every write bumps, so derived data (the FAISS file) can tell when it is stale.
+"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT OR IGNORE INTO settings (key, value) VALUES ('generation', '0');
+INSERT OR IGNORE INTO settings (key, value) VALUES ('schema_version', '1');
+
+CREATE TABLE IF NOT EXISTS sources (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    path         TEXT,
+    content_hash TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    meta         TEXT NOT NULL DEFAULT '{}',
+    created_at   REAL NOT NULL,
+    updated_at   REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    rowid     INTEGER PRIMARY KEY AUTOINCREMENT,
+    id        TEXT NOT NULL UNIQUE,
+    source_id TEXT REFERENCES sources(id) ON DELETE CASCADE,
+    content   TEXT,
+    data      TEXT NOT NULL,          -- Document.to_dict(flatten=False) without content/embedding
+    embedding BLOB                    -- float64, exact round trip
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_id);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
+    content, content='documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, content) VALUES (new.rowid, coalesce(new.content, ''));
+END;
+CREATE TRIGGER IF NOT EXISTS documents_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, content) VALUES ('delete', old.rowid, coalesce(old.content, ''));
+END;
+CREATE TRIGGER IF NOT EXISTS documents_au AFTER UPDATE OF content ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, content) VALUES ('delete', old.rowid, coalesce(old.content, ''));
+    INSERT INTO documents_fts(rowid, content) VALUES (new.rowid, coalesce(new.content, ''));
+END;
+"""

@@ -1,0 +1,92 @@
+"""The FAISS index derived from the store's embeddings, persisted atomically.
+
+The file holds one JSON header line (the store generation it reflects, the dimension) followed by
+the serialised FAISS index, written to a temporary file, fsynced and renamed over the old one: a
+crash leaves either the old or the new file, never a torn one. A file whose generation differs
+from the store's is stale and is rebuilt from SQLite, the source of truth.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Iterable
+
+import faiss
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class VectorIndex:
+    """Cosine similarity over L2-normalised vectors, keyed by the documents' SQLite rowids."""
+
+    def __init__(self, dim: int, generation: int, index: faiss.Index | None = None):
+        self.dim = dim
+        self.generation = generation
+        self.index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    @classmethod
+    def build(cls, dim: int, generation: int, rows: Iterable[tuple[int, bytes]]) -> "VectorIndex":
+        built = cls(dim, generation)
+        ids, vectors = [], []
+        for rowid, blob in rows:
+            vector = np.frombuffer(blob, dtype=np.float64)
+            if vector.shape[0] == dim:
+                ids.append(rowid)
+                vectors.append(vector.astype(np.float32))
+        if vectors:
+            matrix = np.vstack(vectors)
+            faiss.normalize_L2(matrix)
+            built.index.add_with_ids(matrix, np.asarray(ids, dtype=np.int64))
+        return built
+
+    def __len__(self) -> int:
+        return self.index.ntotal
+
+    def search(self, query: list[float], top_k: int) -> list[tuple[int, float]]:
+        if self.index.ntotal == 0 or top_k <= 0:
+            return []
+        q = np.asarray([query], dtype=np.float32)
+        if q.shape[1] != self.dim:
+            raise ValueError(f"Query embedding has dimension {q.shape[1]}, the index has {self.dim}.")
+        faiss.normalize_L2(q)
+        scores, ids = self.index.search(q, min(top_k, self.index.ntotal))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
+
+    def save(self, path: Path) -> None:
+        header = json.dumps({"generation": self.generation, "dim": self.dim}).encode() + b"\n"
+        payload = faiss.serialize_index(self.index).tobytes()
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as f:
+            f.write(header)
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+
+    @classmethod
+    def load(cls, path: Path) -> "VectorIndex | None":
+        """The persisted index, or None when the file is missing or unreadable."""
+        try:
+            raw = path.read_bytes()
+            header_end = raw.index(b"\n")
+            header = json.loads(raw[:header_end])
+            index = faiss.deserialize_index(np.frombuffer(raw[header_end + 1 :], dtype=np.uint8))
+            return cls(int(header["dim"]), int(header["generation"]), index)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a damaged derived file is rebuilt, never fatal
+            log.warning("ignoring unreadable vector index %s: %s", path, exc)
+            return None
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,66 @@
+"""Run a QA model over SQuAD examples and score it with the official SQuAD 2.0 metric."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from qa.reading.span_decoder import best_spans, null_score
+from qa.reading.windows import make_windows, pad_batch
+from qa.squad_metric import SquadScores, best_threshold
+from qa.training.squad_data import QAExample
+
+
+def predict_margins(
+    model, tokenizer, examples: list[QAExample], max_length: int, stride: int,
+    batch_size: int = 64, device: str = "cpu",
+) -> tuple[dict[str, str], dict[str, float]]:
+    """Best span text and its margin over "no answer" for every example.
+
+    margin = best span score over all windows − lowest no-answer score over all windows
+    (the HF SQuAD 2.0 convention); the question is answered when margin > threshold.
+    """
+    import torch
+
+    windows = make_windows(
+        tokenizer, [e.question for e in examples], [e.context for e in examples], max_length, stride
+    )
+    best: dict[int, tuple[float, str]] = {}
+    nulls: dict[int, float] = {}
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+    model.eval()
+    with torch.inference_mode():
+        for begin in range(0, len(order), batch_size):
+            part = [windows[i] for i in order[begin : begin + batch_size]]
+            batch = {k: v.to(device) for k, v in pad_batch(part, tokenizer.pad_token_id).items()}
+            out = model(**batch)
+            starts = out.start_logits.float().cpu().numpy()
+            ends = out.end_logits.float().cpu().numpy()
+            for row, w in enumerate(part):
+                n = len(w.input_ids)
+                s, e = starts[row, :n], ends[row, :n]
+                idx = w.pair_index
+                nulls[idx] = min(nulls.get(idx, math.inf), null_score(s, e))
+                spans = best_spans(s, e, w.offsets)
+                if spans and spans[0].score > best.get(idx, (-math.inf, ""))[0]:
+                    context = examples[idx].context
+                    best[idx] = (spans[0].score, context[spans[0].char_start : spans[0].char_end])
+    texts, margins = {}, {}
+    for idx, example in enumerate(examples):
+        score, text = best.get(idx, (-math.inf, ""))
+        texts[example.qid] = text
+        margins[example.qid] = float(np.clip(score - nulls.get(idx, math.inf), -1e4, 1e4))
+    return texts, margins
+
+
+def tune_threshold(texts, margins, examples: list[QAExample]) -> tuple[float, float]:
+    golds = {e.qid: list(e.golds) for e in examples}
+    return best_threshold(margins, texts, golds)
+
+
+def score(texts, margins, examples: list[QAExample], threshold: float) -> dict:
+    scores = SquadScores()
+    for e in examples:
+        scores.add(list(e.golds), texts[e.qid] if margins[e.qid] > threshold else "")
+    return scores.summary()

@@ -1,0 +1,73 @@
+"""Training windows with start/end token labels (transformers' extractive-QA recipe).
+
+A window whose context slice does not contain the whole answer — and every window of an
+unanswerable example — is labelled at the CLS position (token 0), the model's "no answer".
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from qa.reading.windows import Window, make_windows
+from qa.training.squad_data import QAExample
+
+
+@dataclass
+class TrainingWindow:
+    window: Window
+    start: int
+    end: int
+
+
+def label_window(window: Window, example: QAExample) -> TrainingWindow:
+    if not example.answer_text:
+        return TrainingWindow(window, 0, 0)
+    answer_start = example.answer_start
+    answer_end = answer_start + len(example.answer_text)
+    context_tokens = [i for i, o in enumerate(window.offsets) if o is not None]
+    first, last = context_tokens[0], context_tokens[-1]
+    if window.offsets[first][0] > answer_start or window.offsets[last][1] < answer_end:
+        return TrainingWindow(window, 0, 0)
+    start = first
+    while start <= last and window.offsets[start][1] <= answer_start:
+        start += 1
+    end = last
+    while end >= first and window.offsets[end][0] >= answer_end:
+        end -= 1
+    if end < start:
+        return TrainingWindow(window, 0, 0)
+    return TrainingWindow(window, start, end)
+
+
+def training_windows(
+    tokenizer, examples: list[QAExample], max_length: int, stride: int, chunk: int = 2000
+) -> list[TrainingWindow]:
+    labelled = []
+    for begin in range(0, len(examples), chunk):
+        part = examples[begin : begin + chunk]
+        windows = make_windows(
+            tokenizer, [e.question for e in part], [e.context for e in part], max_length, stride
+        )
+        labelled.extend(label_window(w, part[w.pair_index]) for w in windows)
+    return labelled
+
+
+def length_grouped_batches(
+    n_items: int, lengths: list[int], batch_size: int, seed: int, group: int = 50
+) -> list[list[int]]:
+    """Shuffle, sort by length inside groups of ``group`` batches, then shuffle the batches.
+
+    Batches of similar lengths waste little compute on padding; the outer shuffles keep the
+    order random enough for SGD.
+    """
+    rng = random.Random(seed)
+    order = list(range(n_items))
+    rng.shuffle(order)
+    batches = []
+    span = batch_size * group
+    for begin in range(0, n_items, span):
+        block = sorted(order[begin : begin + span], key=lambda i: lengths[i])
+        batches.extend(block[i : i + batch_size] for i in range(0, len(block), batch_size))
+    rng.shuffle(batches)
+    return batches

@@ -1,0 +1,127 @@
+"""Read SQuAD files and build the reader's training mix.
+
+SQuAD 1.1 has only answerable questions, so the mix adds two kinds of "no answer" examples:
+real SQuAD 2.0 unanswerables (from the tune articles) and each question paired with another
+paragraph of its own article — what the reader meets in open mode, where most retrieved chunks
+do not hold the answer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class QAExample:
+    qid: str
+    title: str
+    question: str
+    context: str
+    answer_text: str  # "" when unanswerable in this context
+    answer_start: int  # -1 when unanswerable
+    golds: tuple[str, ...]  # all gold answers, for evaluation (empty = unanswerable)
+
+
+def load_articles(path: str | Path) -> list[dict]:
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return json.load(f)["data"]
+
+
+def examples_from(articles: list[dict]) -> list[QAExample]:
+    examples = []
+    for article in articles:
+        for paragraph in article["paragraphs"]:
+            context = paragraph["context"]
+            for qa in paragraph["qas"]:
+                answers = [] if qa.get("is_impossible") else qa["answers"]
+                first = answers[0] if answers else None
+                examples.append(
+                    QAExample(
+                        qid=qa["id"],
+                        title=article.get("title", ""),
+                        question=qa["question"],
+                        context=context,
+                        answer_text=first["text"] if first else "",
+                        answer_start=first["answer_start"] if first else -1,
+                        golds=tuple(a["text"] for a in answers),
+                    )
+                )
+    return examples
+
+
+def other_paragraph_negatives(
+    articles: list[dict], rate: float, rng: random.Random
+) -> list[QAExample]:
+    """Pair about ``rate`` of the questions with another paragraph of the same article.
+
+    A paragraph that happens to contain the gold answer text is not used: it may well answer.
+    """
+    negatives = []
+    for article in articles:
+        paragraphs = article["paragraphs"]
+        if len(paragraphs) < 2:
+            continue
+        for index, paragraph in enumerate(paragraphs):
+            for qa in paragraph["qas"]:
+                if rng.random() >= rate:
+                    continue
+                other = paragraphs[rng.choice([i for i in range(len(paragraphs)) if i != index])]
+                golds = [a["text"].lower() for a in qa.get("answers", [])]
+                if any(g and g in other["context"].lower() for g in golds):
+                    continue
+                negatives.append(
+                    QAExample(
+                        qid=qa["id"] + "-neg",
+                        title=article.get("title", ""),
+                        question=qa["question"],
+                        context=other["context"],
+                        answer_text="",
+                        answer_start=-1,
+                        golds=(),
+                    )
+                )
+    return negatives
+
+
+def split_articles(
+    articles: list[dict], heldout: int, seed: int
+) -> tuple[list[dict], list[dict]]:
+    """Split articles into (train, held-out) by a seeded choice of ``heldout`` titles."""
+    order = list(range(len(articles)))
+    random.Random(seed).shuffle(order)
+    held = set(order[:heldout])
+    return (
+        [a for i, a in enumerate(articles) if i not in held],
+        [a for i, a in enumerate(articles) if i in held],
+    )
+
+
+def build_training_mix(
+    squad_train: list[dict],
+    tune_train: list[dict],
+    max_examples: int | None,
+    tune_repeats: int,
+    negative_rate: float,
+    seed: int,
+) -> list[QAExample]:
+    """All tune-set examples (repeated), then SQuAD 1.1 questions and their other-paragraph
+    negatives in proportion, up to ``max_examples``; shuffled with ``seed``."""
+    rng = random.Random(seed)
+    tune = examples_from(tune_train) * tune_repeats
+    positives = examples_from(squad_train)
+    negatives = other_paragraph_negatives(squad_train, negative_rate, rng)
+    rng.shuffle(positives)
+    rng.shuffle(negatives)
+    if max_examples is not None:
+        room = max(0, max_examples - len(tune))
+        n_neg = round(room * len(negatives) / (len(positives) + len(negatives)))
+        positives, negatives = positives[: room - n_neg], negatives[:n_neg]
+    mix = tune + positives + negatives
+    rng.shuffle(mix)
+    return mix
