@@ -1,0 +1,1 @@
+"""Ingest: files -> documents -> cleaned text -> sentence-aware chunks -> embedded -> stored."""
