@@ -27,7 +27,7 @@ def cli():
 @click.option("--max-examples", type=int, default=None, help="Cap on the training mix size.")
 @click.option("--max-steps", type=int, default=None)
 @click.option("--time-budget", "time_budget_minutes", type=float, default=None,
-              help="Minutes of training in this run; a checkpoint is kept, --resume goes on.")
+              help="Training minutes in all; the learning rate decays to zero by then. --resume continues.")
 @click.option("--epochs", type=float, default=None, help="[1 on CPU, 2 on GPU]")
 @click.option("--batch-size", type=int, default=None, help="[32 on CPU, 64 on GPU]")
 @click.option("--max-length", type=int, default=None, help="[256 on CPU, 384 on GPU]")

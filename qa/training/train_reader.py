@@ -117,8 +117,20 @@ def train(cfg: TrainConfig) -> dict:
         lr=cfg.learning_rate,
     )
     warmup = max(1, int(cfg.warmup_ratio * total_steps))
+    budget_s = cfg.time_budget_minutes * 60 if cfg.time_budget_minutes else None
+    clock = {"before": 0.0, "start": time.time()}  # training seconds of earlier runs, this run's start
+
+    def trained_seconds() -> float:
+        return clock["before"] + time.time() - clock["start"]
 
     def lr_factor(step: int) -> float:
+        """Warm-up then linear decay, over steps — or over the time budget when one is set, so
+        the learning rate reaches zero when time runs out however busy the machine is."""
+        if budget_s:
+            progress = trained_seconds() / budget_s
+            if progress < cfg.warmup_ratio:
+                return max(progress / cfg.warmup_ratio, 1e-3)
+            return max(0.0, (1 - progress) / (1 - cfg.warmup_ratio))
         if step < warmup:
             return (step + 1) / warmup
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
@@ -137,7 +149,7 @@ def train(cfg: TrainConfig) -> dict:
     def checkpoint():
         _save_atomically(
             {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-             "scheduler": scheduler.state_dict(), "step": step, "train_seconds": train_seconds,
+             "scheduler": scheduler.state_dict(), "step": step, "train_seconds": trained_seconds(),
              "examples_seen": examples_seen, "total_steps": total_steps, "config": asdict(cfg)},
             checkpoint_path,
         )
@@ -145,19 +157,11 @@ def train(cfg: TrainConfig) -> dict:
 
     model.train()
     start_time = last_checkpoint = last_log = time.time()
+    clock.update(before=train_seconds, start=start_time)
     loss_sum, loss_n = 0.0, 0
     budget_hit = False
-    first_step = step
-    replan_at = step + 60 if cfg.time_budget_minutes and not cfg.max_steps else None
     while step < total_steps:
-        if step == replan_at:
-            # Fit the schedule to the time budget, so the learning rate decays to zero in time.
-            spent = time.time() - start_time
-            affordable = step + int((cfg.time_budget_minutes * 60 - spent) * (step - first_step) / spent * 0.85)
-            if affordable < total_steps:
-                log.info("re-planned: %d steps fit the time budget (of %d)", affordable, total_steps)
-                total_steps = max(affordable, warmup + 1)
-        if cfg.time_budget_minutes and time.time() - start_time > cfg.time_budget_minutes * 60:
+        if budget_s and trained_seconds() > budget_s:
             budget_hit = True
             break
         items = [windows[i] for i in batches[step]]
@@ -182,18 +186,16 @@ def train(cfg: TrainConfig) -> dict:
                 step, total_steps, loss_sum / loss_n, scheduler.get_last_lr()[0],
                 rate * cfg.batch_size, (total_steps - step) / max(rate, 1e-9) / 60,
             )
-            train_seconds += now - last_log
             last_log, loss_sum, loss_n = now, 0.0, 0
         if now - last_checkpoint > cfg.checkpoint_minutes * 60:
             checkpoint()
             last_checkpoint = time.time()
-    train_seconds += time.time() - last_log
     checkpoint()
     report = export_and_evaluate(
         cfg, model, tokenizer, tune_heldout, device,
         {"steps": step, "planned_steps": total_steps, "budget_hit": budget_hit,
          "examples_in_mix": len(mix), "no_answer_in_mix": no_answer, "windows_in_mix": len(windows),
-         "windows_seen": examples_seen, "train_minutes": round(train_seconds / 60, 1)},
+         "windows_seen": examples_seen, "train_minutes": round(trained_seconds() / 60, 1)},
     )
     return report
 
