@@ -1,19 +1,244 @@
-"""The ``qa`` command line: index documents, ask questions, manage documents, evaluate, train."""
+"""The ``qa`` command line: index documents, ask questions, manage documents, evaluate, train.
+
+Exit codes: 0 ok, 1 failure (one line on stderr), 2 usage error.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from pathlib import Path
 
 import click
 
 from qa import paths
 
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=paths.DEFAULT_INDEX_DIR,
+    show_default=True, help="Index folder (env QA_INDEX_DIR).",
+)
 
-@click.group()
+
+def _open_store(index_dir: Path, must_exist: bool = True):
+    from qa.pipeline import open_store
+    from qa.store import EmbeddingModelMismatch
+
+    if must_exist and not (index_dir / "store.sqlite3").exists():
+        raise click.ClickException(f"no index in {index_dir}: build it with `qa index PATH...`")
+    try:
+        return open_store(index_dir)
+    except EmbeddingModelMismatch as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _service(index_dir: Path):
+    from qa.paths import ModelMissing
+    from qa.pipeline import QAService
+
+    store = _open_store(index_dir)
+    if store.count_sources() == 0:
+        raise click.ClickException(f"the index in {index_dir} has no documents: add some with `qa index PATH...`")
+    try:
+        service = QAService(index_dir)
+        service.warm_up()
+    except ModelMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    return service
+
+
+def _echo_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="offline-qa")
 def cli():
     """Offline extractive question answering over your documents, with cited spans."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command("index")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_option
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
+def index_cmd(sources, index_dir, progress):
+    """Index files and folders (recursive; .txt .md .html .pdf).
+
+    Unchanged files are skipped, changed ones replace their old chunks, bad ones are reported
+    and skipped; exit code 1 when any file failed.
+    """
+    from tqdm import tqdm
+
+    from qa.ingest.indexer import Indexer, expand_paths
+    from qa.paths import ModelMissing
+
+    store = _open_store(index_dir, must_exist=False)
+    files = expand_paths(sources)
+    try:
+        indexer = Indexer(store)
+    except ModelMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts = {"indexed": 0, "unchanged": 0, "failed": 0}
+    bar = tqdm(files, unit="file", disable=not progress, file=sys.stderr)
+    for path in bar:
+        bar.set_postfix_str(path.name[-40:])
+        result = indexer.add_file(path) if path.exists() else None
+        if result is None:
+            counts["failed"] += 1
+            tqdm.write(f"skipped {path}: no such file", file=sys.stderr)
+            continue
+        counts[result.status] += 1
+        if result.status == "failed":
+            tqdm.write(f"skipped {path}: {result.error}", file=sys.stderr)
+        else:
+            tqdm.write(f"{result.status} {path} ({result.chunks} chunks, id {result.source_id})", file=sys.stderr)
+    bar.close()
+    indexer.finish()
+    click.echo(f"{counts['indexed']} indexed, {counts['unchanged']} unchanged, {counts['failed']} failed; "
+               f"{store.count_sources()} documents in {index_dir}")
+    if counts["failed"]:
+        sys.exit(1)
+
+
+def _print_answer(result: dict) -> None:
+    click.echo(f"Q: {result['question']}")
+    answers = result["answers"]
+    if result["no_answer"]:
+        click.echo("I couldn't find an answer in the documents.")
+        if answers:
+            click.echo("Maybe:")
+    for i, a in enumerate(answers[:3] if result["no_answer"] else answers[:1]):
+        rel_start, rel_end = a["start"] - a["context_start"], a["end"] - a["context_start"]
+        marked = a["context"][:rel_start] + "[" + a["context"][rel_start:rel_end] + "]" + a["context"][rel_end:]
+        click.echo(f"A: {a['answer']}   (confidence {a['score']:.2f})")
+        click.echo(f"   source: {a['document_name']} (id {a['document_id']}), characters {a['start']}-{a['end']}")
+        click.echo("   \u201c" + " ".join(marked.split()) + "\u201d")
+
+
+@cli.command("ask")
+@click.argument("question")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (the answer contract) per question.")
+@click.option("--top-k", type=click.IntRange(1, 50), default=5, show_default=True)
+def ask_cmd(question, index_dir, as_json, top_k):
+    """Answer QUESTION from the indexed documents, with its citation.
+
+    QUESTION "-" reads one question per line from stdin (models load once).
+    """
+    questions = [q.strip() for q in sys.stdin] if question == "-" else [question]
+    questions = [q for q in questions if q]
+    if not questions:
+        raise click.UsageError("the question is empty")
+    service = _service(index_dir)
+    for q in questions:
+        result = service.ask(q, top_k=top_k)
+        if as_json:
+            _echo_json(result)
+            sys.stdout.flush()
+        else:
+            _print_answer(result)
+
+
+@cli.group("docs")
+def docs_group():
+    """List, show and delete indexed documents."""
+
+
+def _source_json(record, with_text: bool) -> dict:
+    out = {"id": record.id, "name": record.name, "path": record.path, "content_hash": record.content_hash,
+           "chunks": record.chunks, "created_at": record.created_at, "updated_at": record.updated_at,
+           "meta": record.meta}
+    if with_text:
+        out["text"] = record.text
+    return out
+
+
+@docs_group.command("list")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+def docs_list(index_dir, as_json):
+    """List documents."""
+    store = _open_store(index_dir)
+    records = store.list_sources()
+    if as_json:
+        _echo_json({"documents": [_source_json(r, False) for r in records]})
+        return
+    for r in records:
+        click.echo(f"{r.id}  {r.chunks:4d} chunks  {r.name}")
+    click.echo(f"{len(records)} documents")
+
+
+def _get_source(store, doc_id):
+    record = store.get_source(doc_id)
+    if record is None:
+        raise click.ClickException(f"no document with id {doc_id!r} (see `qa docs list`)")
+    return record
+
+
+@docs_group.command("show")
+@click.argument("doc_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+def docs_show(doc_id, index_dir, as_json):
+    """Show a document and its stored text (what answer offsets point into)."""
+    record = _get_source(_open_store(index_dir), doc_id)
+    if as_json:
+        _echo_json(_source_json(record, True))
+        return
+    click.echo(f"{record.name} (id {record.id}, {record.chunks} chunks, {len(record.text)} characters)\n")
+    click.echo(record.text)
+
+
+@docs_group.command("rm")
+@click.argument("doc_id")
+@index_option
+def docs_rm(doc_id, index_dir):
+    """Delete a document and its vectors."""
+    store = _open_store(index_dir)
+    record = _get_source(store, doc_id)
+    store.delete_source(doc_id)
+    store.persist_vectors()
+    click.echo(f"deleted {record.name} ({doc_id})")
+
+
+@cli.group("eval")
+def eval_group():
+    """Quality benchmarks."""
+
+
+@eval_group.command("squad")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mode", "modes", type=click.Choice(["reader", "open"]), multiple=True,
+              help="Repeatable [both].")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N questions.")
+@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where open mode builds its index [a temporary folder].")
+@click.option("--reader-model", default=None, help="Reader folder [models/reader].")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the JSON report here.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_squad(file, modes, limit, work_dir, reader_model, output, as_json):
+    """Official SQuAD 2.0 EM/F1 on FILE in reader and open mode, and retrieval recall@k."""
+    import tempfile
+
+    from qa.evaluation.squad_eval import markdown_table, run_squad_eval
+    from qa.paths import ModelMissing
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
+            report = run_squad_eval(file, tuple(modes) or ("reader", "open"), work_dir or Path(tmp), limit, reader_model)
+    except ModelMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(f"{file} is not a SQuAD JSON file ({exc})") from exc
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(report, indent=2) + "\n")
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(f"{report['file']}: {report['questions']} questions ({report['unanswerable']} unanswerable)")
+        click.echo(markdown_table(report))
 
 
 @cli.command("train-reader")
@@ -41,7 +266,7 @@ def train_reader(**options):
     """Train the extractive reader on SQuAD and ship it to models/reader/."""
     from qa.training.train_reader import TrainConfig, train
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True,
                         handlers=[logging.StreamHandler(sys.stderr)])
     options["base_model"] = options["base_model"] or paths.embedder_model_path()
     options["command"] = ["qa", *sys.argv[1:]]
@@ -50,7 +275,7 @@ def train_reader(**options):
 
 
 def main():
-    cli()
+    cli()  # click turns ClickException into "Error: ..." + exit 1 and usage errors into exit 2
 
 
 if __name__ == "__main__":

@@ -58,3 +58,12 @@ def best_spans(
                 candidates[char_span] = score
     ranked = sorted(candidates.items(), key=lambda kv: kv[1], reverse=True)[:n_best]
     return [Span(score, cs, ce) for (cs, ce), score in ranked]
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that starts or ends inside a word (a sub-word token) to whole words."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end

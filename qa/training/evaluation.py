@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from qa.reading.span_decoder import best_spans, null_score
+from qa.reading.span_decoder import best_spans, null_score, snap_to_words
 from qa.reading.windows import make_windows, pad_batch
 from qa.squad_metric import SquadScores, best_threshold
 from qa.training.squad_data import QAExample
@@ -45,7 +45,8 @@ def predict_margins(
                 spans = best_spans(s, e, w.offsets)
                 if spans and spans[0].score > best.get(idx, (-math.inf, ""))[0]:
                     context = examples[idx].context
-                    best[idx] = (spans[0].score, context[spans[0].char_start : spans[0].char_end])
+                    start, end = snap_to_words(context, spans[0].char_start, spans[0].char_end)
+                    best[idx] = (spans[0].score, context[start:end])
     texts, margins = {}, {}
     for idx, example in enumerate(examples):
         score, text = best.get(idx, (-math.inf, ""))

@@ -1,0 +1,1 @@
+"""Answers with verifiable citations: document, character offsets, the sentence around the span."""

@@ -1,0 +1,76 @@
+"""Turn the reader's chunk-level answers into the answer contract, with citations into sources.
+
+Every answer is re-anchored in its source's stored text (chunk offset + span offset) and checked:
+``text[start:end] == answer`` must hold, or the answer is dropped. The same span found in two
+overlapping chunks is one answer (its best score). ``context`` is the sentence(s) around it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from haystack import component, default_from_dict, default_to_dict
+from haystack.dataclasses import ExtractedAnswer
+
+from qa.ingest.sentences import sentence_spans
+from qa.store import SQLiteDocumentStore
+
+log = logging.getLogger(__name__)
+
+
+def sentence_context(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence(s) covering ``text[start:end]`` and the offset where they begin."""
+    spans = [s for s in sentence_spans(text) if s[0] < end and s[1] > start] or [(start, end)]
+    lo, hi = min(spans[0][0], start), max(spans[-1][1], end)
+    return text[lo:hi], lo
+
+
+@component
+class CitedAnswerBuilder:
+    def __init__(self, document_store: SQLiteDocumentStore):
+        self.document_store = document_store
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self, document_store=self.document_store.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CitedAnswerBuilder":
+        data["init_parameters"]["document_store"] = SQLiteDocumentStore.from_dict(
+            data["init_parameters"]["document_store"]
+        )
+        return default_from_dict(cls, data)
+
+    @component.output_types(result=dict)
+    def run(self, query: str, answers: list[ExtractedAnswer], no_answer: bool, top_k: int = 5) -> dict[str, Any]:
+        sources: dict[str, Any] = {}
+        merged: dict[tuple[str, int, int], dict] = {}
+        for answer in answers:
+            chunk = answer.document
+            source_id = chunk.meta.get("source_id")
+            if source_id not in sources:
+                sources[source_id] = self.document_store.get_source(source_id) if source_id else None
+            source = sources[source_id]
+            if source is None:  # deleted between retrieval and now
+                continue
+            start = chunk.meta["split_idx_start"] + answer.document_offset.start
+            end = chunk.meta["split_idx_start"] + answer.document_offset.end
+            if source.text[start:end] != answer.data:
+                log.error("dropping an answer whose offsets do not match its source %s", source_id)
+                continue
+            key = (source_id, start, end)
+            if key in merged and merged[key]["score"] >= answer.score:
+                continue
+            context, context_start = sentence_context(source.text, start, end)
+            merged[key] = {
+                "answer": answer.data, "score": round(float(answer.score), 4),
+                "document_id": source_id, "document_name": source.name,
+                "start": start, "end": end, "context": context, "context_start": context_start,
+                "chunk_id": chunk.id,
+            }
+        ranked = sorted(merged.values(), key=lambda a: a["score"], reverse=True)[:top_k]
+        return {"result": {
+            "question": query,
+            "no_answer": no_answer or not ranked or ranked[0]["score"] < 0.5,
+            "answers": ranked,
+        }}

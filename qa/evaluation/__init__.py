@@ -1,0 +1,1 @@
+"""Quality benchmarks of the whole system (not timed tests)."""

@@ -1,0 +1,77 @@
+"""The question-answering pipeline and the service object the CLI and the server share.
+
+query -> (embedder -> FAISS retriever, BM25 retriever) -> RRF joiner -> reader -> cited answers
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from haystack import Pipeline
+from haystack.components.joiners import DocumentJoiner
+
+from qa.answer.citations import CitedAnswerBuilder
+from qa.models import EMBEDDING_DIM, EMBEDDING_MODEL_NAME, text_embedder
+from qa.reading.reader import SpanReader
+from qa.retrieve.retrievers import SQLiteBM25Retriever, SQLiteEmbeddingRetriever
+from qa.store import SQLiteDocumentStore
+
+RETRIEVE_K = 10  # per retriever
+READ_K = 6  # fused chunks the reader reads
+
+
+def open_store(index_dir: str | Path) -> SQLiteDocumentStore:
+    return SQLiteDocumentStore(str(index_dir), EMBEDDING_MODEL_NAME, EMBEDDING_DIM)
+
+
+def build_query_pipeline(store: SQLiteDocumentStore, reader: SpanReader, embedder=None,
+                         retrieve_k: int = RETRIEVE_K, read_k: int = READ_K) -> Pipeline:
+    pipeline = Pipeline()
+    pipeline.add_component("embedder", embedder or text_embedder())
+    pipeline.add_component("dense", SQLiteEmbeddingRetriever(store, top_k=retrieve_k))
+    pipeline.add_component("bm25", SQLiteBM25Retriever(store, top_k=retrieve_k))
+    pipeline.add_component("fusion", DocumentJoiner(join_mode="reciprocal_rank_fusion", top_k=read_k))
+    pipeline.add_component("reader", reader)
+    pipeline.add_component("answers", CitedAnswerBuilder(store))
+    pipeline.connect("embedder.embedding", "dense.query_embedding")
+    pipeline.connect("dense.documents", "fusion.documents")
+    pipeline.connect("bm25.documents", "fusion.documents")
+    pipeline.connect("fusion.documents", "reader.documents")
+    pipeline.connect("reader.answers", "answers.answers")
+    pipeline.connect("reader.no_answer", "answers.no_answer")
+    return pipeline
+
+
+class QAService:
+    """Models loaded once; ``ask`` answers a question against the index. Thread-safe."""
+
+    def __init__(self, index_dir: str | Path, reader_model: str | None = None):
+        self.store = open_store(index_dir)
+        self.reader = SpanReader(model=reader_model)
+        self.pipeline = build_query_pipeline(self.store, self.reader)
+        self._lock = threading.Lock()  # torch on 2 cores: one question at a time per process
+
+    def warm_up(self) -> None:
+        self.pipeline.warm_up()
+        self.store.vector_index()
+
+    def ask(self, question: str, top_k: int = 5, retrieval_query: str | None = None) -> dict:
+        """The answer contract for ``question``; ``retrieval_query`` (default: the question) is
+        what retrieval searches with, e.g. a follow-up expanded with the conversation."""
+        return self.ask_with_retrieved(question, top_k, retrieval_query)[0]
+
+    def ask_with_retrieved(self, question: str, top_k: int = 5, retrieval_query: str | None = None):
+        """The answer contract and the fused chunks the reader read (for recall measurements)."""
+        search = retrieval_query or question
+        with self._lock:
+            out = self.pipeline.run(
+                {
+                    "embedder": {"text": search},
+                    "bm25": {"query": search},
+                    "reader": {"query": question, "top_k": max(top_k * 3, 10)},
+                    "answers": {"query": question, "top_k": top_k},
+                },
+                include_outputs_from={"fusion"},
+            )
+        return out["answers"]["result"], out["fusion"]["documents"]

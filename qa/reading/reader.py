@@ -1,0 +1,105 @@
+"""Our extractive reader component, using the model's own no-answer score.
+
+Haystack's ``TransformersExtractiveReader`` ignores the model's null (CLS) logit and scores
+spans with a fixed sigmoid, so right and wrong answers get similar scores and abstention is
+guesswork. This reader decodes spans with the same decoder the training evaluation used and
+scores each as ``sigmoid(margin − threshold)``, where ``margin`` is how far the span beats the
+chunk's no-answer score and ``threshold`` was tuned on held-out data (``reader_config.json``).
+A score above 0.5 therefore means "the model would answer"; below it, the reader abstains.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from haystack import Document, component, default_from_dict, default_to_dict
+from haystack.dataclasses import ExtractedAnswer
+
+from qa.paths import reader_model_path
+from qa.reading.span_decoder import best_spans, null_score, snap_to_words
+from qa.reading.windows import make_windows, pad_batch
+
+READER_CONFIG = "reader_config.json"
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
+
+
+@component
+class SpanReader:
+    def __init__(self, model: str | None = None, top_k: int = 5, answers_per_document: int = 3,
+                 no_answer_threshold: float | None = None, batch_size: int = 16):
+        self.model = reader_model_path(model)  # fails with instructions when missing
+        config = json.loads((Path(self.model) / READER_CONFIG).read_text()) if (Path(self.model) / READER_CONFIG).exists() else {}
+        self.no_answer_threshold = (
+            no_answer_threshold if no_answer_threshold is not None else float(config.get("no_answer_threshold", 0.0))
+        )
+        self.max_length = int(config.get("max_length", 256))
+        self.stride = int(config.get("stride", 128))
+        self.top_k = top_k
+        self.answers_per_document = answers_per_document
+        self.batch_size = batch_size
+        self._model = None
+        self._tokenizer = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self, model=self.model, top_k=self.top_k, answers_per_document=self.answers_per_document,
+                               no_answer_threshold=self.no_answer_threshold, batch_size=self.batch_size)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SpanReader":
+        return default_from_dict(cls, data)
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            import torch
+            from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+            self._tokenizer = AutoTokenizer.from_pretrained(self.model)
+            # Shipped in fp16 to halve the repository size; computed in fp32 (fast on CPUs).
+            self._model = AutoModelForQuestionAnswering.from_pretrained(self.model, dtype=torch.float32).eval()
+
+    @component.output_types(answers=list[ExtractedAnswer], no_answer=bool)
+    def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
+        """Best answers across ``documents`` (each chunk judged on its own no-answer score),
+        sorted by score; ``no_answer`` is True when none reaches 0.5."""
+        import torch
+
+        self.warm_up()
+        documents = [d for d in documents if d.content]
+        if not documents or not query.strip():
+            return {"answers": [], "no_answer": True}
+        windows = make_windows(self._tokenizer, [query] * len(documents), [d.content for d in documents],
+                               self.max_length, self.stride)
+        nulls = [math.inf] * len(documents)
+        spans: list[list] = [[] for _ in documents]
+        with torch.inference_mode():
+            for begin in range(0, len(windows), self.batch_size):
+                part = windows[begin : begin + self.batch_size]
+                out = self._model(**pad_batch(part, self._tokenizer.pad_token_id))
+                for row, w in enumerate(part):
+                    n = len(w.input_ids)
+                    s, e = out.start_logits[row, :n].numpy(), out.end_logits[row, :n].numpy()
+                    nulls[w.pair_index] = min(nulls[w.pair_index], null_score(s, e))
+                    spans[w.pair_index].extend(best_spans(s, e, w.offsets, n_best=self.answers_per_document))
+        answers = []
+        for doc, null, found in zip(documents, nulls, spans):
+            best: dict[tuple[int, int], float] = {}
+            for span in found:  # the same span seen in two windows keeps its best score
+                key = snap_to_words(doc.content, span.char_start, span.char_end)
+                best[key] = max(best.get(key, -math.inf), span.score)
+            ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)[: self.answers_per_document]
+            for (start, end), score in ranked:
+                margin = score - null
+                answers.append(ExtractedAnswer(
+                    query=query, score=_sigmoid(margin - self.no_answer_threshold), data=doc.content[start:end],
+                    document=doc, document_offset=ExtractedAnswer.Span(start, end),
+                    meta={"margin": margin},
+                ))
+        answers.sort(key=lambda a: a.score, reverse=True)
+        limit = top_k or self.top_k
+        return {"answers": answers[:limit], "no_answer": not answers or answers[0].score < 0.5}

@@ -1,0 +1,101 @@
+"""``kill -9`` during ``qa index``: the index still opens and keeps every file it reported.
+
+Each round starts a real ``qa index`` subprocess on a folder of small files, kills it with
+SIGKILL at a different moment (after the k-th reported file, or at a random time), then checks
+the store. Bounded: a fixed number of rounds, each with timeouts.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+N_FILES = 24
+REPORTED = re.compile(r"^indexed (\S+) \((\d+) chunks, id (\w+)\)")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("crash-corpus")
+    rng = random.Random(7)
+    words = "river bridge tower council harbour festival winter market station museum".split()
+    for i in range(N_FILES):
+        sentences = [f"File {i} says the {rng.choice(words)} opened in {1800 + rng.randrange(200)}."
+                     for _ in range(rng.randrange(5, 60))]
+        (folder / f"doc{i:02d}.txt").write_text(" ".join(sentences))
+    return folder
+
+
+def _index_and_kill(corpus, index_dir, kill_after_reports: int | None, kill_after_seconds: float | None):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "index", str(corpus), "--index", str(index_dir), "--no-progress"],
+        cwd=PROJECT_ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )
+    timer = None
+    if kill_after_seconds is not None:
+        timer = threading.Timer(kill_after_seconds, lambda: proc.poll() is None and os.kill(proc.pid, signal.SIGKILL))
+        timer.start()
+    reported = {}
+    deadline = time.time() + 180
+    for line in proc.stderr:
+        match = REPORTED.match(line)
+        if match:
+            reported[match.group(3)] = (match.group(1), int(match.group(2)))
+            if kill_after_reports is not None and len(reported) >= kill_after_reports:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        if time.time() > deadline:
+            proc.kill()
+            pytest.fail("qa index did not finish in time")
+    proc.wait(timeout=60)
+    if timer:
+        timer.cancel()
+    return reported
+
+
+def _check_store(index_dir, reported):
+    from qa.pipeline import open_store
+
+    store = open_store(index_dir)  # opens after the crash
+    for source_id, (path, chunks) in reported.items():
+        source = store.get_source(source_id)
+        assert source is not None, f"{path} was reported indexed but is missing"
+        assert source.chunks == chunks
+        with open(path, encoding="utf-8") as f:
+            assert source.text == f.read().strip()
+    # No orphans and no half-written sources: chunk counts add up, every vector is usable.
+    sources = store.list_sources()
+    assert store.count_documents() == sum(s.chunks for s in sources)
+    assert all(s.chunks > 0 for s in sources)
+    assert len(store.vector_index()) == store.count_documents()
+    return store
+
+
+@pytest.mark.parametrize("kill_after_reports,kill_after_seconds", [(1, None), (7, None), (None, 9.0)])
+def test_kill_9_during_indexing_loses_nothing_reported(corpus, tmp_path, kill_after_reports, kill_after_seconds):
+    index_dir = tmp_path / "index"
+    reported = _index_and_kill(corpus, index_dir, kill_after_reports, kill_after_seconds)
+    if kill_after_reports is not None:
+        assert len(reported) >= kill_after_reports
+    _check_store(index_dir, reported)
+
+    # Running again completes the job: reported files are unchanged, the rest gets indexed.
+    rerun = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "index", str(corpus), "--index", str(index_dir), "--no-progress"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    for source_id, (path, _) in reported.items():
+        assert f"unchanged {path}" in rerun.stderr
+    store = _check_store(index_dir, {})
+    assert store.count_sources() == N_FILES

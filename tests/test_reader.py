@@ -1,0 +1,48 @@
+"""The shipped reader: loads offline from models/reader and answers the seed question.
+
+Its real quality is measured by `qa eval squad` (bench/RESULTS.md), not here.
+"""
+
+from pathlib import Path
+
+import pytest
+from haystack import Document
+
+from qa.paths import DEFAULT_READER_DIR, ModelMissing, reader_model_path
+from qa.reading.reader import SpanReader
+from tests.conftest import DEMO_QUESTION, SAMPLE_ARTICLE
+
+
+@pytest.fixture(scope="module")
+def reader():
+    component = SpanReader()
+    component.warm_up()
+    return component
+
+
+def test_shipped_reader_answers_the_seed_question(reader):
+    text = SAMPLE_ARTICLE.read_text()
+    out = reader.run(query=DEMO_QUESTION, documents=[Document(content=text)], top_k=3)
+    assert not out["no_answer"]
+    best = out["answers"][0]
+    assert "September 27" in best.data
+    assert text[best.document_offset.start : best.document_offset.end] == best.data
+    assert 0.5 <= best.score <= 1.0
+
+
+def test_reader_abstains_on_an_unrelated_question(reader):
+    out = reader.run(query="What is the boiling point of tungsten?",
+                     documents=[Document(content=SAMPLE_ARTICLE.read_text())])
+    assert out["no_answer"]
+    assert all(0.0 <= a.score < 0.5 for a in out["answers"])
+
+
+def test_missing_reader_fails_with_instructions(tmp_path):
+    with pytest.raises(ModelMissing, match="qa train-reader"):
+        reader_model_path(tmp_path / "nothing-here")
+
+
+def test_shipped_reader_is_fp16_safetensors_with_a_tuned_threshold():
+    folder = Path(reader_model_path(DEFAULT_READER_DIR))
+    assert (folder / "model.safetensors").stat().st_size < 60_000_000
+    assert (folder / "reader_config.json").exists() and (folder / "MODEL_CARD.md").exists()
