@@ -36,30 +36,30 @@ def corpus(tmp_path_factory):
     return folder
 
 
-def _index_and_kill(corpus, index_dir, kill_after_reports: int | None, kill_after_seconds: float | None):
+def _index_and_kill(corpus, index_dir, kill_after_reports: int, extra_delay: float):
+    """Start ``qa index``; SIGKILL it ``extra_delay`` seconds after its k-th reported file
+    (0: at once; otherwise usually in the middle of writing the next file)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "qa.cli", "index", str(corpus), "--index", str(index_dir), "--no-progress"],
         cwd=PROJECT_ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
     )
-    timer = None
-    if kill_after_seconds is not None:
-        timer = threading.Timer(kill_after_seconds, lambda: proc.poll() is None and os.kill(proc.pid, signal.SIGKILL))
-        timer.start()
     reported = {}
     deadline = time.time() + 180
+    timer = None
     for line in proc.stderr:
         match = REPORTED.match(line)
         if match:
             reported[match.group(3)] = (match.group(1), int(match.group(2)))
-            if kill_after_reports is not None and len(reported) >= kill_after_reports:
-                os.kill(proc.pid, signal.SIGKILL)
-                break
+            if len(reported) == kill_after_reports:
+                timer = threading.Timer(extra_delay, lambda: proc.poll() is None and os.kill(proc.pid, signal.SIGKILL))
+                timer.start()
         if time.time() > deadline:
             proc.kill()
             pytest.fail("qa index did not finish in time")
     proc.wait(timeout=60)
     if timer:
         timer.cancel()
+    assert proc.returncode == -signal.SIGKILL, "the indexer finished before it could be killed"
     return reported
 
 
@@ -81,12 +81,11 @@ def _check_store(index_dir, reported):
     return store
 
 
-@pytest.mark.parametrize("kill_after_reports,kill_after_seconds", [(1, None), (7, None), (None, 9.0)])
-def test_kill_9_during_indexing_loses_nothing_reported(corpus, tmp_path, kill_after_reports, kill_after_seconds):
+@pytest.mark.parametrize("kill_after_reports,extra_delay", [(1, 0.0), (4, 0.05), (8, 0.2), (12, 0.35)])
+def test_kill_9_during_indexing_loses_nothing_reported(corpus, tmp_path, kill_after_reports, extra_delay):
     index_dir = tmp_path / "index"
-    reported = _index_and_kill(corpus, index_dir, kill_after_reports, kill_after_seconds)
-    if kill_after_reports is not None:
-        assert len(reported) >= kill_after_reports
+    reported = _index_and_kill(corpus, index_dir, kill_after_reports, extra_delay)
+    assert len(reported) >= kill_after_reports
     _check_store(index_dir, reported)
 
     # Running again completes the job: reported files are unchanged, the rest gets indexed.

@@ -2,8 +2,9 @@
 
 ``sources`` are the user's files (their stored text is what citations point into); ``documents``
 are Haystack documents (the chunks), each optionally tied to a source; ``documents_fts`` is the
-BM25 index over chunk text; ``settings`` records the embedding model and a generation counter
-that every write bumps, so derived data (the FAISS file) can tell when it is stale.
+BM25 index over chunk text (Porter-stemmed: "attacks" finds "attack"); ``settings`` records the
+embedding model and a generation counter that every write bumps, so derived data (the FAISS
+file) can tell when it is stale.
 """
 
 SCHEMA = """
@@ -36,7 +37,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source_id);
 
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
-    content, content='documents', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+    content, content='documents', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
     INSERT INTO documents_fts(rowid, content) VALUES (new.rowid, coalesce(new.content, ''));
