@@ -83,11 +83,7 @@ def index_cmd(sources, index_dir, progress):
     bar = tqdm(files, unit="file", disable=not progress, file=sys.stderr)
     for path in bar:
         bar.set_postfix_str(path.name[-40:])
-        result = indexer.add_file(path) if path.exists() else None
-        if result is None:
-            counts["failed"] += 1
-            tqdm.write(f"skipped {path}: no such file", file=sys.stderr)
-            continue
+        result = indexer.add_file(path)
         counts[result.status] += 1
         if result.status == "failed":
             tqdm.write(f"skipped {path}: {result.error}", file=sys.stderr)

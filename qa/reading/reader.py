@@ -20,7 +20,8 @@ from haystack.dataclasses import ExtractedAnswer
 
 from qa.paths import reader_model_path
 from qa.reading.span_decoder import best_spans, null_score, snap_to_words
-from qa.reading.windows import make_windows, pad_batch
+from qa.reading.inference import window_logits
+from qa.reading.windows import make_windows
 
 READER_CONFIG = "reader_config.json"
 
@@ -34,7 +35,8 @@ class SpanReader:
     def __init__(self, model: str | None = None, top_k: int = 5, answers_per_document: int = 3,
                  no_answer_threshold: float | None = None, batch_size: int = 16):
         self.model = reader_model_path(model)  # fails with instructions when missing
-        config = json.loads((Path(self.model) / READER_CONFIG).read_text()) if (Path(self.model) / READER_CONFIG).exists() else {}
+        config_file = Path(self.model) / READER_CONFIG
+        config = json.loads(config_file.read_text()) if config_file.exists() else {}
         self.no_answer_threshold = (
             no_answer_threshold if no_answer_threshold is not None else float(config.get("no_answer_threshold", 0.0))
         )
@@ -67,8 +69,6 @@ class SpanReader:
     def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
         """Best answers across ``documents`` (each chunk judged on its own no-answer score),
         sorted by score; ``no_answer`` is True when none reaches 0.5."""
-        import torch
-
         self.warm_up()
         documents = [d for d in documents if d.content]
         if not documents or not query.strip():
@@ -77,15 +77,9 @@ class SpanReader:
                                self.max_length, self.stride)
         nulls = [math.inf] * len(documents)
         spans: list[list] = [[] for _ in documents]
-        with torch.inference_mode():
-            for begin in range(0, len(windows), self.batch_size):
-                part = windows[begin : begin + self.batch_size]
-                out = self._model(**pad_batch(part, self._tokenizer.pad_token_id))
-                for row, w in enumerate(part):
-                    n = len(w.input_ids)
-                    s, e = out.start_logits[row, :n].numpy(), out.end_logits[row, :n].numpy()
-                    nulls[w.pair_index] = min(nulls[w.pair_index], null_score(s, e))
-                    spans[w.pair_index].extend(best_spans(s, e, w.offsets, n_best=self.answers_per_document))
+        for w, s, e in window_logits(self._model, windows, self._tokenizer.pad_token_id, self.batch_size):
+            nulls[w.pair_index] = min(nulls[w.pair_index], null_score(s, e))
+            spans[w.pair_index].extend(best_spans(s, e, w.offsets, n_best=self.answers_per_document))
         answers = []
         for doc, null, found in zip(documents, nulls, spans):
             best: dict[tuple[int, int], float] = {}

@@ -63,3 +63,4 @@ def pad_batch(windows: list[Window], pad_token_id: int) -> dict:
     if windows[0].token_type_ids is not None:
         batch["token_type_ids"] = types
     return batch
+

@@ -291,10 +291,12 @@ class SQLiteDocumentStore:
             generation = self.generation()
             if self._vectors is not None and self._vectors.generation == generation:
                 return self._vectors
-            loaded = VectorIndex.load(self._dir / VECTORS_FILE)
-            if loaded is not None and loaded.generation == generation:
-                self._vectors = loaded
-                return loaded
+            path = self._dir / VECTORS_FILE
+            if VectorIndex.saved_generation(path) == generation:
+                loaded = VectorIndex.load(path)
+                if loaded is not None:
+                    self._vectors = loaded
+                    return loaded
             with self._read() as conn:
                 generation = int(conn.execute("SELECT value FROM settings WHERE key='generation'").fetchone()[0])
                 rows = conn.execute("SELECT rowid, embedding FROM documents WHERE embedding IS NOT NULL").fetchall()
@@ -306,8 +308,7 @@ class SQLiteDocumentStore:
         """Bring the FAISS file up to date with the store (atomic replace)."""
         vectors = self.vector_index()
         path = self._dir / VECTORS_FILE
-        on_disk = VectorIndex.load(path)
-        if on_disk is None or on_disk.generation != vectors.generation:
+        if VectorIndex.saved_generation(path) != vectors.generation:
             vectors.save(path)
         return vectors
 

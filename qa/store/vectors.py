@@ -68,6 +68,15 @@ class VectorIndex:
         os.replace(tmp, path)
         _fsync_dir(path.parent)
 
+    @staticmethod
+    def saved_generation(path: Path) -> int | None:
+        """The generation a saved file reflects, read from its header alone."""
+        try:
+            with open(path, "rb") as f:
+                return int(json.loads(f.readline())["generation"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     @classmethod
     def load(cls, path: Path) -> "VectorIndex | None":
         """The persisted index, or None when the file is missing or unreadable."""

@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from qa.reading.span_decoder import best_spans, null_score, snap_to_words
-from qa.reading.windows import make_windows, pad_batch
+from qa.reading.inference import window_logits
+from qa.reading.windows import make_windows
 from qa.squad_metric import SquadScores, best_threshold
 from qa.training.squad_data import QAExample
 
@@ -21,32 +22,20 @@ def predict_margins(
     margin = best span score over all windows − lowest no-answer score over all windows
     (the HF SQuAD 2.0 convention); the question is answered when margin > threshold.
     """
-    import torch
-
     windows = make_windows(
         tokenizer, [e.question for e in examples], [e.context for e in examples], max_length, stride
     )
     best: dict[int, tuple[float, str]] = {}
     nulls: dict[int, float] = {}
-    order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
     model.eval()
-    with torch.inference_mode():
-        for begin in range(0, len(order), batch_size):
-            part = [windows[i] for i in order[begin : begin + batch_size]]
-            batch = {k: v.to(device) for k, v in pad_batch(part, tokenizer.pad_token_id).items()}
-            out = model(**batch)
-            starts = out.start_logits.float().cpu().numpy()
-            ends = out.end_logits.float().cpu().numpy()
-            for row, w in enumerate(part):
-                n = len(w.input_ids)
-                s, e = starts[row, :n], ends[row, :n]
-                idx = w.pair_index
-                nulls[idx] = min(nulls.get(idx, math.inf), null_score(s, e))
-                spans = best_spans(s, e, w.offsets)
-                if spans and spans[0].score > best.get(idx, (-math.inf, ""))[0]:
-                    context = examples[idx].context
-                    start, end = snap_to_words(context, spans[0].char_start, spans[0].char_end)
-                    best[idx] = (spans[0].score, context[start:end])
+    for w, s, e in window_logits(model, windows, tokenizer.pad_token_id, batch_size, device):
+        idx = w.pair_index
+        nulls[idx] = min(nulls.get(idx, math.inf), null_score(s, e))
+        spans = best_spans(s, e, w.offsets)
+        if spans and spans[0].score > best.get(idx, (-math.inf, ""))[0]:
+            context = examples[idx].context
+            start, end = snap_to_words(context, spans[0].char_start, spans[0].char_end)
+            best[idx] = (spans[0].score, context[start:end])
     texts, margins = {}, {}
     for idx, example in enumerate(examples):
         score, text = best.get(idx, (-math.inf, ""))
