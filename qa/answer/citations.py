@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from haystack import component, default_from_dict, default_to_dict
+from haystack import component
 from haystack.dataclasses import ExtractedAnswer
 
 from qa.ingest.sentences import sentence_spans
 from qa.store import SQLiteDocumentStore
+from qa.store.serialization import HoldsDocumentStore
 
 log = logging.getLogger(__name__)
 
@@ -27,19 +28,9 @@ def sentence_context(text: str, start: int, end: int) -> tuple[str, int]:
 
 
 @component
-class CitedAnswerBuilder:
+class CitedAnswerBuilder(HoldsDocumentStore):
     def __init__(self, document_store: SQLiteDocumentStore):
         self.document_store = document_store
-
-    def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(self, document_store=self.document_store.to_dict())
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "CitedAnswerBuilder":
-        data["init_parameters"]["document_store"] = SQLiteDocumentStore.from_dict(
-            data["init_parameters"]["document_store"]
-        )
-        return default_from_dict(cls, data)
 
     @component.output_types(result=dict)
     def run(self, query: str, answers: list[ExtractedAnswer], no_answer: bool, top_k: int = 5) -> dict[str, Any]:

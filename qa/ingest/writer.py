@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from haystack import Document, component, default_from_dict, default_to_dict
+from haystack import Document, component
 
 from qa.store import SourceRecord, SQLiteDocumentStore
+from qa.store.serialization import HoldsDocumentStore
 
 
 @component
-class SourceWriter:
+class SourceWriter(HoldsDocumentStore):
     """One transaction per source: its stored text, metadata and embedded chunks, replacing any
     older version. A file reported as indexed is therefore complete on disk."""
 
     def __init__(self, document_store: SQLiteDocumentStore):
         self.document_store = document_store
-
-    def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(self, document_store=self.document_store.to_dict())
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SourceWriter":
-        data["init_parameters"]["document_store"] = SQLiteDocumentStore.from_dict(
-            data["init_parameters"]["document_store"]
-        )
-        return default_from_dict(cls, data)
 
     @component.output_types(written=list[dict])
     def run(self, sources: list[Document], chunks: list[Document]) -> dict[str, list[dict]]:

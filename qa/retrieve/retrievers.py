@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from haystack import Document, component, default_from_dict, default_to_dict
+from haystack import Document, component
 
 from qa.store import SQLiteDocumentStore
+from qa.store.serialization import HoldsDocumentStore
 
 
-class _StoreRetriever:
+class _StoreRetriever(HoldsDocumentStore):
     def __init__(self, document_store: SQLiteDocumentStore, top_k: int = 10):
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         self.document_store = document_store
         self.top_k = top_k
 
-    def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(self, document_store=self.document_store.to_dict(), top_k=self.top_k)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]):
-        params = data["init_parameters"]
-        params["document_store"] = SQLiteDocumentStore.from_dict(params["document_store"])
-        return default_from_dict(cls, data)
+    def _init_parameters(self) -> dict[str, Any]:
+        return {"top_k": self.top_k}
 
 
 @component

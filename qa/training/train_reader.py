@@ -142,14 +142,13 @@ def train(cfg: TrainConfig) -> dict:
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         step, train_seconds, examples_seen = state["step"], state["train_seconds"], state["examples_seen"]
-        total_steps = state.get("total_steps", total_steps)
         log.info("resumed from %s at step %d/%d", checkpoint_path, step, total_steps)
 
     def checkpoint():
         _save_atomically(
             {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
              "scheduler": scheduler.state_dict(), "step": step, "train_seconds": trained_seconds(),
-             "examples_seen": examples_seen, "total_steps": total_steps, "config": asdict(cfg)},
+             "examples_seen": examples_seen, "config": asdict(cfg)},
             checkpoint_path,
         )
         log.info("checkpoint at step %d/%d", step, total_steps)

@@ -1,0 +1,78 @@
+"""Span decoding and training labels, checked against a real tokenizer (no model needed)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.answer.citations import sentence_context
+from qa.reading.span_decoder import best_spans, null_score, snap_to_words
+from qa.reading.windows import make_windows
+from qa.training.features import label_window
+from qa.training.squad_data import QAExample
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    from qa.paths import embedder_model_path
+
+    return AutoTokenizer.from_pretrained(embedder_model_path())
+
+
+def test_best_span_is_the_highest_valid_pair_inside_the_context():
+    offsets = [None, None, (0, 3), (4, 9), (10, 12), None]
+    start = np.array([9.0, 0, 1, 5, 0, 50])  # CLS and the trailing special token must be ignored
+    end = np.array([9.0, 0, 0, 1, 4, 50])
+    spans = best_spans(start, end, offsets, n_best=2)
+    assert (spans[0].char_start, spans[0].char_end, spans[0].score) == (4, 12, 9.0)
+    assert null_score(start, end) == 18.0
+    assert best_spans(start, end, offsets, max_answer_tokens=1)[0].char_end <= 9
+
+
+def test_spans_never_end_before_they_start():
+    offsets = [None] + [(i * 2, i * 2 + 1) for i in range(10)]
+    start = np.linspace(0, 10, 11)
+    end = np.linspace(10, 0, 11)
+    for span in best_spans(start, end, offsets, n_best=20):
+        assert span.char_start < span.char_end
+
+
+def test_snapping_widens_subword_spans_to_whole_words():
+    text = "Nagorno Karabakh is called Artsakh."
+    assert snap_to_words(text, 0, 12) == (0, 16)
+    assert snap_to_words(text, 8, 16) == (8, 16)
+
+
+def test_sentence_context_contains_the_span():
+    text = "First one. The answer is here today. Last one."
+    start = text.index("here")
+    context, at = sentence_context(text, start, start + 4)
+    assert context == "The answer is here today." and text[at : at + len(context)] == context
+
+
+words = st.sampled_from(["the", "treaty", "was", "signed", "in", "1994", "by", "Armenia", "and", "Azerbaijan",
+                         "Nagorno-Karabakh", "ceasefire", "“quoted”", "(bracketed)", "well-known", "é"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words, min_size=5, max_size=400), st.data())
+def test_training_labels_point_at_the_answer_in_every_window(tokenizer, context_words, data):
+    context = " ".join(context_words)
+    first = data.draw(st.integers(0, len(context_words) - 1))
+    length = data.draw(st.integers(1, min(5, len(context_words) - first)))
+    answer = " ".join(context_words[first : first + length])
+    answer_start = len(" ".join(context_words[:first])) + (1 if first else 0)
+    assert context[answer_start : answer_start + len(answer)] == answer
+    example = QAExample("q", "t", "When was it signed?", context, answer, answer_start, (answer,))
+    windows = make_windows(tokenizer, [example.question], [context], max_length=64, stride=16)
+    found = False
+    for window in windows:
+        labelled = label_window(window, example)
+        if (labelled.start, labelled.end) == (0, 0):
+            continue
+        found = True
+        span = context[window.offsets[labelled.start][0] : window.offsets[labelled.end][1]]
+        assert span == answer
+    assert found or length > 20  # some window holds every short answer
