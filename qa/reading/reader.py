@@ -19,11 +19,10 @@ from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ExtractedAnswer
 
 from qa.paths import reader_model_path
+from qa.reading import READER_CONFIG
 from qa.reading.span_decoder import best_spans, null_score, snap_to_words
 from qa.reading.inference import window_logits
 from qa.reading.windows import make_windows
-
-READER_CONFIG = "reader_config.json"
 
 
 def _sigmoid(x: float) -> float:

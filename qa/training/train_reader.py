@@ -18,7 +18,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from qa.reading.reader import READER_CONFIG
+from qa.reading import READER_CONFIG
 from qa.training.squad_data import build_training_mix, examples_from, load_articles, split_articles
 
 log = logging.getLogger("qa.train")
