@@ -122,8 +122,8 @@ def ask_cmd(question, index_dir, as_json, top_k):
 
     QUESTION "-" reads one question per line from stdin (models load once).
     """
-    questions = [q.strip() for q in sys.stdin] if question == "-" else [question]
-    questions = [q for q in questions if q]
+    lines = sys.stdin if question == "-" else [question]
+    questions = [q.strip() for q in lines if q.strip()]
     if not questions:
         raise click.UsageError("the question is empty")
     service = _service(index_dir)

@@ -15,6 +15,7 @@ SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 DEMO_QUESTION = "When did fighting start?"
 
 
+
 def run_qa(*args: str, input: str | None = None, timeout: float = 300, env: dict | None = None):
     """Run the ``qa`` CLI in a subprocess, as a user would."""
     return subprocess.run(

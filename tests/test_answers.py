@@ -16,16 +16,20 @@ def _check_citations(service, result):
         assert 0.0 <= answer["score"] <= 1.0
 
 
-def test_demo_question_is_answered_with_a_citation(service):
+def test_demo_question_gets_cited_candidates_sorted_by_score(service):
     result = service.ask(DEMO_QUESTION)
     assert result["question"] == DEMO_QUESTION
-    assert result["no_answer"] is False
-    best = result["answers"][0]
-    assert "September 27" in best["answer"]
-    assert best["document_name"] == "azerbaijan-armenia-pause-in-fighting.txt"
+    assert result["answers"] and result["answers"][0]["document_name"] == "azerbaijan-armenia-pause-in-fighting.txt"
+    assert any("September 27" in a["answer"] for a in result["answers"])  # among the candidates
     _check_citations(service, result)
     scores = [a["score"] for a in result["answers"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_demo_question_is_answered(service):
+    result = service.ask(DEMO_QUESTION)
+    assert result["no_answer"] is False
+    assert "September 27" in result["answers"][0]["answer"]
 
 
 def test_answers_found_in_overlapping_chunks_are_merged(service):

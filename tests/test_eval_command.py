@@ -28,10 +28,10 @@ def test_eval_squad_reports_both_modes(tmp_path):
     out = run_qa("eval", "squad", str(squad), "--output", str(tmp_path / "report.json"), timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["questions"] == 5 and report["unanswerable"] == 1
+    assert report["questions"] == 4 and report["unanswerable"] == 1
     for mode in ("reader", "open"):
         result = report["modes"][mode]
-        assert 0 <= result["overall"]["f1"] <= 100 and result["overall"]["count"] == 5
+        assert 0 <= result["overall"]["f1"] <= 100 and result["overall"]["count"] == 4
     assert report["modes"]["open"]["recall"]["@5"] == 1.0  # only three paragraphs exist
     assert "| reader |" in out.stdout and "| open |" in out.stdout
 

@@ -4,7 +4,8 @@ Haystack's ``TransformersExtractiveReader`` ignores the model's null (CLS) logit
 spans with a fixed sigmoid, so right and wrong answers get similar scores and abstention is
 guesswork. This reader decodes spans with the same decoder the training evaluation used and
 scores each as ``sigmoid(margin − threshold)``, where ``margin`` is how far the span beats the
-chunk's no-answer score and ``threshold`` was tuned on held-out data (``reader_config.json``).
+lowest no-answer score over all windows read and ``threshold`` was tuned on held-out data
+(``reader_config.json``).
 A score above 0.5 therefore means "the model would answer"; below it, the reader abstains.
 """
 
@@ -66,8 +67,8 @@ class SpanReader:
 
     @component.output_types(answers=list[ExtractedAnswer], no_answer=bool)
     def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
-        """Best answers across ``documents`` (each chunk judged on its own no-answer score),
-        sorted by score; ``no_answer`` is True when none reaches 0.5."""
+        """Best answers across ``documents``, sorted by score; ``no_answer`` is True when none
+        reaches 0.5."""
         self.warm_up()
         documents = [d for d in documents if d.content]
         if not documents or not query.strip():
@@ -79,8 +80,12 @@ class SpanReader:
         for w, s, e in window_logits(self._model, windows, self._tokenizer.pad_token_id, self.batch_size):
             nulls[w.pair_index] = min(nulls[w.pair_index], null_score(s, e))
             spans[w.pair_index].extend(best_spans(s, e, w.offsets, n_best=self.answers_per_document))
+        # One question, one set of passages: like the windows of one long document (the SQuAD 2.0
+        # recipe the threshold was tuned with), every span is weighed against the strongest
+        # no-answer evidence among all passages read.
+        null = min(nulls)
         answers = []
-        for doc, null, found in zip(documents, nulls, spans):
+        for doc, found in zip(documents, spans):
             best: dict[tuple[int, int], float] = {}
             for span in found:  # the same span seen in two windows keeps its best score
                 key = snap_to_words(doc.content, span.char_start, span.char_end)
