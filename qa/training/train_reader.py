@@ -108,7 +108,8 @@ def train(cfg: TrainConfig) -> dict:
         len(mix), no_answer, len(windows), total_steps, cfg.batch_size, time.time() - t0,
     )
 
-    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model).to(device)
+    # fp32 master weights even when starting from a shipped fp16 reader (--base-model models/reader)
+    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32).to(device)
     decay = [p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
     no_decay = [p for n, p in model.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
     optimizer = torch.optim.AdamW(
