@@ -40,7 +40,7 @@ def _service(index_dir: Path):
     if store.count_sources() == 0:
         raise click.ClickException(f"the index in {index_dir} has no documents: add some with `qa index PATH...`")
     try:
-        service = QAService(index_dir)
+        service = QAService(index_dir, store=store)  # the store opened and checked above
         service.warm_up()
     except ModelMissing as exc:
         raise click.ClickException(str(exc)) from exc

@@ -46,8 +46,9 @@ def build_query_pipeline(store: SQLiteDocumentStore, reader: SpanReader, embedde
 class QAService:
     """Models loaded once; ``ask`` answers a question against the index. Thread-safe."""
 
-    def __init__(self, index_dir: str | Path, reader_model: str | None = None):
-        self.store = open_store(index_dir)
+    def __init__(self, index_dir: str | Path, reader_model: str | None = None,
+                 store: SQLiteDocumentStore | None = None):
+        self.store = store or open_store(index_dir)
         self.reader = SpanReader(model=reader_model)
         self.pipeline = build_query_pipeline(self.store, self.reader)
         self._lock = threading.Lock()  # torch on 2 cores: one question at a time per process
