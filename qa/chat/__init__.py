@@ -1,0 +1,6 @@
+"""Chat sessions: conversation history kept server-side, and follow-up questions resolved with it."""
+
+from qa.chat.followup import ResolvedQuestion, resolve_followup
+from qa.chat.sessions import ChatSessions, InvalidSessionId
+
+__all__ = ["ChatSessions", "InvalidSessionId", "ResolvedQuestion", "resolve_followup"]

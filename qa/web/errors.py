@@ -1,0 +1,64 @@
+"""Every error is JSON ``{"error": {"code", "message"[, "details"]}}`` with its HTTP status.
+
+Validation errors from the request schemas arrive here too: a missing or empty question is a
+400 (the request cannot be understood), other invalid fields a 422 with per-field details.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apiflask import APIFlask, HTTPError
+from flask import current_app, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "too_large",
+    415: "unsupported_media_type", 422: "invalid_fields", 500: "internal_error", 503: "unavailable",
+}
+
+
+def error_body(status: int, message: str, details=None) -> dict:
+    body = {"code": CODES.get(status, f"http_{status}"), "message": message}
+    if details:
+        body["details"] = details
+    return {"error": body}
+
+
+def _question_missing(details) -> bool:
+    if not isinstance(details, dict) or "question" not in details.get("json", {}):
+        return False
+    payload = request.get_json(silent=True)
+    question = payload.get("question") if isinstance(payload, dict) else None
+    return question is None or (isinstance(question, str) and not question.strip())
+
+
+def register_error_handlers(app: APIFlask) -> None:
+    @app.error_processor
+    def api_error(error: HTTPError):
+        status, message, details = error.status_code, error.message, error.detail
+        if status == 422 and _question_missing(details):
+            status, message = 400, "the question is missing or empty"
+        elif status == 422:
+            message = "invalid fields in the request"
+        return error_body(status, message, details), status, error.headers
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = exc.description or exc.name
+        data = getattr(exc, "data", None) or {}
+        if status == 400 and data.get("messages", {}).get("json") == ["Invalid JSON body."]:
+            message = "the request body is not valid JSON"
+        elif status == 413:
+            limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20
+            message = f"the request is larger than the limit of {limit_mb:g} MB"
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return error_body(status, message), status, headers
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_body(500, "internal error; the server log has the details"), 500

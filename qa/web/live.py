@@ -1,0 +1,78 @@
+"""Run the production server (gunicorn, ``gunicorn.conf.py``) on a free loopback port, for tests
+and benchmarks; wait until every worker has its models loaded; stop it afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from qa import paths
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _health(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, {}
+
+
+@contextmanager
+def live_server(index_dir: str | Path, workers: int = 2, threads: int = 4, instance_dir: str | Path | None = None,
+                log_path: str | Path | None = None, ready_timeout: float = 180, env: dict | None = None):
+    """Yield the base URL (http://127.0.0.1:PORT) once ``workers`` distinct workers answer /health 200."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server_env = {**os.environ, "QA_INDEX_DIR": str(index_dir), "QA_BIND": f"127.0.0.1:{port}",
+                  "QA_WORKERS": str(workers), "QA_THREADS": str(threads), "QA_ACCESS_LOG": "/dev/null",
+                  **(env or {})}
+    server_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    if instance_dir:
+        server_env["QA_SESSIONS_DB"] = str(Path(instance_dir) / "sessions.sqlite3")
+    log = open(log_path or os.devnull, "ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", str(paths.GUNICORN_CONFIG), "--chdir",
+         str(paths.PROJECT_ROOT), "server:create_app()"],
+        env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        ready_pids: set[int] = set()
+        deadline = time.monotonic() + ready_timeout
+        while len(ready_pids) < workers:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited with code {proc.returncode} (log: {log_path})")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the server was not ready within {ready_timeout} s (log: {log_path})")
+            status, body = _health(url)
+            if status == 200:
+                ready_pids.add(body["worker_pid"])
+            elif body.get("status") == "failed":
+                raise RuntimeError(f"the server failed to load: {body.get('error')}")
+            time.sleep(0.1 if status == 200 else 0.5)
+        yield url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()

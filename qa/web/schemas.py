@@ -1,0 +1,115 @@
+"""Request and response schemas: they validate requests and generate the OpenAPI spec."""
+
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Boolean, Dict, File, Float, Integer, List, Nested, String
+from apiflask.validators import Length, Range, Regexp
+from marshmallow import ValidationError, validates_schema
+
+from qa.chat.sessions import SESSION_ID
+
+MAX_QUESTION_CHARS = 1000
+MAX_TOP_K = 20
+
+
+def not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("must not be empty")
+
+
+class AskIn(Schema):
+    question = String(required=True, validate=[not_blank, Length(max=MAX_QUESTION_CHARS)],
+                      metadata={"example": "When did fighting start?"})
+    top_k = Integer(load_default=5, validate=Range(1, MAX_TOP_K), metadata={"description": "answers to return"})
+    session_id = String(validate=Regexp(SESSION_ID), metadata={
+        "description": "continue this conversation (follow-ups are resolved with it); a new one is "
+                       "started when absent"})
+
+
+class AnswerOut(Schema):
+    answer = String(metadata={"description": "the exact span: document text[start:end]"})
+    score = Float(metadata={"description": "confidence 0-1; above 0.5 the reader answers"})
+    document_id = String()
+    document_name = String()
+    start = Integer()
+    end = Integer()
+    context = String(metadata={"description": "the sentence(s) around the span"})
+    context_start = Integer(metadata={"description": "where context starts in the document text"})
+    chunk_id = String()
+
+
+class AskOut(Schema):
+    question = String()
+    no_answer = Boolean(metadata={"description": "true: the documents do not answer it; answers are 'maybe'"})
+    answers = List(Nested(AnswerOut))
+    session_id = String()
+    took_ms = Float()
+    is_followup = Boolean()
+    reader_question = String(metadata={"description": "the question the reader answered"})
+    retrieval_query = String(metadata={"description": "what retrieval searched with (follow-ups include the "
+                                                      "question that set the topic)"})
+
+
+class DocumentIn(Schema):
+    """Either a multipart upload (``file``, optional ``name``) or JSON ``{"name", "text"}``."""
+
+    name = String(validate=Length(min=1, max=255))
+    text = String(validate=not_blank)
+    file = File(metadata={"description": ".txt .md .html .pdf"})
+
+    @validates_schema
+    def one_source(self, data, **kwargs):
+        if ("text" in data) == ("file" in data):
+            raise ValidationError("send either a file (multipart) or JSON with name and text")
+        if "text" in data and "name" not in data:
+            raise ValidationError("a name is required with text", field_name="name")
+
+
+class DocumentOut(Schema):
+    id = String()
+    name = String()
+    chunks = Integer()
+    content_hash = String()
+    path = String(allow_none=True)
+    created_at = Float()
+    updated_at = Float()
+    meta = Dict()
+
+
+class DocumentAdded(Schema):
+    id = String()
+    name = String()
+    chunks = Integer()
+    status = String(metadata={"description": "'indexed' (new or replaced) or 'unchanged' (same content)"})
+
+
+class DocumentDetailOut(DocumentOut):
+    text = String(metadata={"description": "the stored text that answer offsets index into"})
+
+
+class DocumentListQuery(Schema):
+    limit = Integer(load_default=20, validate=Range(1, 100))
+    offset = Integer(load_default=0, validate=Range(min=0))
+
+
+class DocumentListOut(Schema):
+    documents = List(Nested(DocumentOut))
+    total = Integer()
+    limit = Integer()
+    offset = Integer()
+
+
+class TurnOut(Schema):
+    question = String()
+    reader_question = String()
+    retrieval_query = String()
+    is_followup = Boolean()
+    result = Nested(AskOut)
+    took_ms = Float()
+    asked_at = Float()
+
+
+class SessionOut(Schema):
+    session_id = String()
+    turns = List(Nested(TurnOut))
