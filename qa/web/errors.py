@@ -41,7 +41,7 @@ def register_error_handlers(app: APIFlask) -> None:
         status, message, details = error.status_code, error.message, error.detail
         if status == 422 and _question_missing(details):
             status, message = 400, "the question is missing or empty"
-        elif status == 422:
+        elif status == 422 and message == current_app.config["VALIDATION_ERROR_DESCRIPTION"]:
             message = "invalid fields in the request"
         return error_body(status, message, details), status, error.headers
 

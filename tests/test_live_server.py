@@ -1,14 +1,18 @@
-"""The chat page in a real browser (headless Chromium) against the production server.
+"""The production server (gunicorn, 2 workers) on loopback: documents added in one worker are
+answerable in every worker, metrics add up across workers, and the chat page works in a real
+browser (headless Chromium).
 
-Skipped when Chromium or ChromeDriver is missing (``.ci/run`` installs both). Set
-``QA_SAVE_SCREENSHOT=1`` to refresh ``docs/chat-page.png``.
+The browser test is skipped when Chromium or ChromeDriver is missing (``.ci/run`` installs both).
+Set ``QA_SAVE_SCREENSHOT=1`` to refresh ``docs/chat-page.png``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
-from pathlib import Path
+import urllib.request
 
 import pytest
 
@@ -16,8 +20,8 @@ from tests.conftest import DEMO_QUESTION, PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                                reason="needs Debian's chromium and chromium-driver (.ci/run installs them)")
+needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
+                                   reason="needs Debian's chromium and chromium-driver (.ci/run installs them)")
 
 UPLOAD_TEXT = (
     "Harbour notes\n\nThe Zelbrook lighthouse was built in 1847 by the engineer Marta Kovac. "
@@ -79,6 +83,39 @@ def _ask(driver, question: str):
     return bubble
 
 
+def _call(url: str, method: str = "GET", payload: dict | None = None):
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json"} if data else {})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+        return response.status, json.loads(body) if body and response.headers.get_content_type() == "application/json" \
+            else body.decode()
+
+
+def _ask_count(metrics: str) -> float:
+    return sum(float(v) for v in re.findall(
+        r'^qa_http_requests_total\{endpoint="/api/ask",method="POST",status="200"\} (\S+)$', metrics, re.M))
+
+
+def test_a_document_added_in_one_worker_is_answerable_in_every_worker(server_url):
+    question = "What colour is the Tervani ferry?"
+    status, doc = _call(f"{server_url}/api/documents", "POST",
+                        {"name": "ferry.txt", "text": "Ferry notes\n\nThe Tervani ferry is painted bright green.\n"})
+    assert status == 201
+    before = _ask_count(_call(f"{server_url}/metrics")[1])
+    for _ in range(8):  # new connections: the kernel spreads them over both workers
+        status, body = _call(f"{server_url}/api/ask", "POST", {"question": question})
+        assert status == 200
+        assert body["answers"][0]["document_id"] == doc["id"] and "green" in body["answers"][0]["answer"]
+    assert _ask_count(_call(f"{server_url}/metrics")[1]) - before == 8  # counted across workers
+    assert _call(f"{server_url}/api/documents/{doc['id']}", "DELETE")[0] == 204
+    for _ in range(4):
+        body = _call(f"{server_url}/api/ask", "POST", {"question": question})[1]
+        assert all(a["document_id"] != doc["id"] for a in body["answers"])
+
+
+@needs_browser
 def test_chat_page_end_to_end(server_url, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
