@@ -12,6 +12,11 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -20,8 +25,11 @@ from tests.conftest import DEMO_QUESTION, PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                                   reason="needs Debian's chromium and chromium-driver (.ci/run installs them)")
+HAVE_BROWSER = bool(CHROMIUM and CHROMEDRIVER)
+if not HAVE_BROWSER and os.environ.get("QA_REQUIRE_BROWSER") == "1":
+    raise RuntimeError("QA_REQUIRE_BROWSER=1 but chromium/chromedriver are missing (scripts/install-browser.sh)")
+needs_browser = pytest.mark.skipif(not HAVE_BROWSER,
+                                   reason="needs Debian's chromium and chromium-driver (scripts/install-browser.sh)")
 
 UPLOAD_TEXT = (
     "Harbour notes\n\nThe Zelbrook lighthouse was built in 1847 by the engineer Marta Kovac. "
@@ -113,6 +121,34 @@ def test_a_document_added_in_one_worker_is_answerable_in_every_worker(server_url
     for _ in range(4):
         body = _call(f"{server_url}/api/ask", "POST", {"question": question})[1]
         assert all(a["document_id"] != doc["id"] for a in body["answers"])
+
+
+def test_qa_serve_prints_its_url_and_serves_the_page(sample_index, tmp_path):
+    from qa.web.live import free_port
+
+    port = free_port()
+    env = {**os.environ, "QA_SESSIONS_DB": str(tmp_path / "sessions.sqlite3"), "QA_ACCESS_LOG": "/dev/null"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "serve", "--index", str(sample_index), "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, start_new_session=True,
+    )
+    try:
+        assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, "qa serve did not become ready"
+            try:
+                if _call(f"http://127.0.0.1:{port}/health")[0] == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            time.sleep(0.5)
+        status, page = _call(f"http://127.0.0.1:{port}/")
+        assert status == 200 and "Ask your documents" in page
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 @needs_browser

@@ -1,0 +1,110 @@
+"""Load on ``POST /api/ask`` with the production server: N concurrent clients for a fixed time.
+
+    .venv/bin/python bench/load_ask.py                      # 8 clients, 30 s, default index
+    .venv/bin/python bench/load_ask.py --clients 8 --seconds 30 --workers 2 --json bench/results/load.json
+
+Starts ``gunicorn`` with ``gunicorn.conf.py`` on a free 127.0.0.1 port (the same settings as
+``qa serve``), waits until every worker has loaded its models, then each client (its own
+keep-alive connection) asks the sample questions in turn until the time is up. Bounded: it stops
+after ``--seconds`` (and at most ``--max-requests``), talks only to loopback, and stops the server.
+Reports requests/s and latency percentiles of the successful requests, and every non-200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.sample_questions import QUESTIONS  # noqa: E402
+from qa import paths  # noqa: E402
+from qa.web.live import live_server  # noqa: E402
+
+
+def client_loop(host: str, port: int, offset: int, stop_at: float, budget: threading.Semaphore,
+                latencies: list, statuses: Counter, lock: threading.Lock) -> None:
+    conn = http.client.HTTPConnection(host, port, timeout=120)
+    i = offset
+    while time.monotonic() < stop_at and budget.acquire(blocking=False):
+        question = QUESTIONS[i % len(QUESTIONS)][0]
+        i += 1
+        body = json.dumps({"question": question})
+        started = time.perf_counter()
+        try:
+            conn.request("POST", "/api/ask", body, {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as exc:
+            status = type(exc).__name__
+            conn.close()
+            conn = http.client.HTTPConnection(host, port, timeout=120)
+        elapsed = time.perf_counter() - started
+        with lock:
+            statuses[status] += 1
+            if status == 200:
+                latencies.append(elapsed)
+    conn.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", default=str(paths.DEFAULT_INDEX_DIR))
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    if not (Path(args.index) / "store.sqlite3").exists():
+        sys.exit(f"no index in {args.index}: run ./quickstart.sh (or qa index examples/docs) first")
+
+    with live_server(args.index, workers=args.workers, threads=args.threads) as url:
+        host, port = url.removeprefix("http://").split(":")
+        # one warm-up question per client so first-call costs are not measured
+        warm_budget = threading.Semaphore(args.clients)
+        client_loop(host, int(port), 0, time.monotonic() + 60, warm_budget, [], Counter(), threading.Lock())
+        latencies: list[float] = []
+        statuses: Counter = Counter()
+        lock = threading.Lock()
+        budget = threading.Semaphore(args.max_requests)
+        started = time.monotonic()
+        stop_at = started + args.seconds
+        threads = [threading.Thread(target=client_loop, args=(host, int(port), k, stop_at, budget, latencies,
+                                                              statuses, lock)) for k in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.monotonic() - started
+
+    ok = len(latencies)
+    result = {
+        "clients": args.clients, "seconds": round(wall, 1), "workers": args.workers, "threads": args.threads,
+        "requests": sum(statuses.values()), "ok": ok, "statuses": {str(k): v for k, v in statuses.items()},
+        "requests_per_s": round(ok / wall, 2),
+        "latency_ms": {"p50": round(percentile(latencies, 50) * 1000), "p95": round(percentile(latencies, 95) * 1000),
+                       "p99": round(percentile(latencies, 99) * 1000), "max": round(max(latencies) * 1000)}
+        if ok else None,
+    }
+    print(json.dumps(result, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
