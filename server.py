@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     from qa.web import api, ops, pages
     from qa.web.engine import Engine
     from qa.web.errors import register_error_handlers
+    from qa.web.headers import install_security_headers
     from qa.web.metrics import install_metrics
 
     engine = Engine(app.config["INDEX_DIR"], app.config["READER_MODEL"], app.config["TORCH_THREADS"])
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     app.extensions["qa.sessions"] = ChatSessions(app.config["SESSIONS_DB"])
     register_error_handlers(app)
     install_metrics(app)
+    install_security_headers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)

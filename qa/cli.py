@@ -141,15 +141,6 @@ def docs_group():
     """List, show and delete indexed documents."""
 
 
-def _source_json(record, with_text: bool) -> dict:
-    out = {"id": record.id, "name": record.name, "path": record.path, "content_hash": record.content_hash,
-           "chunks": record.chunks, "created_at": record.created_at, "updated_at": record.updated_at,
-           "meta": record.meta}
-    if with_text:
-        out["text"] = record.text
-    return out
-
-
 @docs_group.command("list")
 @index_option
 @click.option("--json", "as_json", is_flag=True)
@@ -158,7 +149,7 @@ def docs_list(index_dir, as_json):
     store = _open_store(index_dir)
     records = store.list_sources()
     if as_json:
-        _echo_json({"documents": [_source_json(r, False) for r in records]})
+        _echo_json({"documents": [r.as_dict() for r in records]})
         return
     for r in records:
         click.echo(f"{r.id}  {r.chunks:4d} chunks  {r.name}")
@@ -180,7 +171,7 @@ def docs_show(doc_id, index_dir, as_json):
     """Show a document and its stored text (what answer offsets point into)."""
     record = _get_source(_open_store(index_dir), doc_id)
     if as_json:
-        _echo_json(_source_json(record, True))
+        _echo_json(record.as_dict(with_text=True))
         return
     click.echo(f"{record.name} (id {record.id}, {record.chunks} chunks, {len(record.text)} characters)\n")
     click.echo(record.text)

@@ -201,6 +201,8 @@ def test_chat_page_is_self_contained(client):
     page = client.get("/")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]  # no inline or foreign script
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert "http://" not in html and "https://" not in html  # no CDN: the service runs offline
     for asset in ("/assets/chat.js", "/assets/chat.css"):
         assert asset in html and client.get(asset).status_code == 200

@@ -48,6 +48,15 @@ class SourceRecord:
     updated_at: float = 0.0
     chunks: int = 0
 
+    def as_dict(self, with_text: bool = False) -> dict[str, Any]:
+        """The record as the CLI and the API show it (``text`` only when asked: it can be large)."""
+        out = {"id": self.id, "name": self.name, "path": self.path, "content_hash": self.content_hash,
+               "chunks": self.chunks, "created_at": self.created_at, "updated_at": self.updated_at,
+               "meta": self.meta}
+        if with_text:
+            out["text"] = self.text
+        return out
+
 
 def _validate_filters(filters: dict[str, Any] | None) -> None:
     if filters and "operator" not in filters and "conditions" not in filters:

@@ -139,7 +139,7 @@ def add_document():
 def list_documents(query):
     store = _engine().store
     records = store.list_sources(limit=query["limit"], offset=query["offset"])
-    return {"documents": [_record(r) for r in records], "total": store.count_sources(),
+    return {"documents": [r.as_dict() for r in records], "total": store.count_sources(),
             "limit": query["limit"], "offset": query["offset"]}
 
 
@@ -150,7 +150,7 @@ def get_document(document_id):
     record = _engine().store.get_source(document_id)
     if record is None:
         abort(404, f"no document with id {document_id!r}")
-    return {**_record(record), "text": record.text}
+    return record.as_dict(with_text=True)
 
 
 @bp.delete("/documents/<document_id>")
@@ -179,9 +179,3 @@ def delete_session(session_id):
     if not _sessions().delete(session_id):
         abort(404, f"no session {session_id!r}")
     return ""
-
-
-def _record(record) -> dict:
-    return {"id": record.id, "name": record.name, "chunks": record.chunks, "content_hash": record.content_hash,
-            "path": record.path, "created_at": record.created_at, "updated_at": record.updated_at,
-            "meta": record.meta}
