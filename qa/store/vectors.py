@@ -8,9 +8,12 @@ from the store's is stale and is rebuilt from SQLite, the source of truth.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import tempfile
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -59,13 +62,20 @@ class VectorIndex:
     def save(self, path: Path) -> None:
         header = json.dumps({"generation": self.generation, "dim": self.dim}).encode() + b"\n"
         payload = faiss.serialize_index(self.index).tobytes()
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as f:
-            f.write(header)
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        # a temp file of our own: several server workers may save at the same moment
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(header)
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _remove_stale_temp_files(path)
         _fsync_dir(path.parent)
 
     @staticmethod
@@ -99,3 +109,12 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _remove_stale_temp_files(path: Path, older_than_s: float = 600) -> None:
+    """Temp files left by a process killed mid-save (never one a live save is still writing)."""
+    cutoff = time.time() - older_than_s
+    for leftover in path.parent.glob(path.name + ".*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()

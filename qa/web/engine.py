@@ -87,14 +87,22 @@ class Engine:
         with self._write_lock:  # one indexing pipeline per process; SQLite serialises processes
             result = self._indexer.add_bytes(name, data)
             if result.status == "indexed":
-                self.store.persist_vectors()
+                self._refresh_vectors()
         return result
 
     def delete_document(self, document_id: str) -> bool:
         deleted = self.store.delete_source(document_id)
         if deleted:
-            self.store.persist_vectors()
+            self._refresh_vectors()
         return deleted
+
+    def _refresh_vectors(self) -> None:
+        """Save the FAISS file for the new generation. The write itself is already committed in
+        SQLite, so a failure here only costs other workers a rebuild: log it, do not fail."""
+        try:
+            self.store.persist_vectors()
+        except Exception:
+            log.exception("could not save the vector index; it will be rebuilt from the store")
 
     def index_size(self) -> dict:
         return {"documents": self.store.count_sources(), "chunks": self.store.count_documents()}
