@@ -63,6 +63,7 @@ def test_follow_up_uses_the_conversation_for_retrieval(client):
     assert alone["is_followup"] is False and alone["retrieval_query"] == "and how many were injured?"
     assert client.delete(f"/api/sessions/{first['session_id']}").status_code == 204
     _error(client.get(f"/api/sessions/{first['session_id']}"), 404, "not_found")
+    _error(client.delete(f"/api/sessions/{first['session_id']}"), 404, "not_found")
 
 
 def test_ask_errors(client):

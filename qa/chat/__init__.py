@@ -1,6 +1,6 @@
 """Chat sessions: conversation history kept server-side, and follow-up questions resolved with it."""
 
 from qa.chat.followup import ResolvedQuestion, resolve_followup
-from qa.chat.sessions import ChatSessions, InvalidSessionId
+from qa.chat.sessions import ChatSessions
 
-__all__ = ["ChatSessions", "InvalidSessionId", "ResolvedQuestion", "resolve_followup"]
+__all__ = ["ChatSessions", "ResolvedQuestion", "resolve_followup"]

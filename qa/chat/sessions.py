@@ -34,19 +34,9 @@ CREATE TABLE IF NOT EXISTS turns (
     PRIMARY KEY (session_id, seq)
 );
 """
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")  # what the API accepts as a session id
 MAX_TURNS = 50
 TTL_SECONDS = 30 * 24 * 3600
-
-
-class InvalidSessionId(ValueError):
-    pass
-
-
-def check_session_id(session_id: str) -> str:
-    if not SESSION_ID.match(session_id or ""):
-        raise InvalidSessionId("session_id must be 8-64 letters, digits, '-' or '_'")
-    return session_id
 
 
 class ChatSessions:
