@@ -12,9 +12,17 @@ import logging
 from pathlib import Path
 
 from apiflask import APIFlask
+from apispec.ext.marshmallow import OpenAPIConverter
 
 import qa  # noqa: F401  (sets the offline environment before any model library loads)
 from qa import paths
+from qa.chat import ChatSessions
+from qa.web import api, ops, pages
+from qa.web.engine import Engine
+from qa.web.errors import register_error_handlers
+from qa.web.headers import install_security_headers
+from qa.web.metrics import install_metrics
+from qa.web.schemas import DocumentIn, ErrorOut
 
 DEFAULTS = {
     "INDEX_DIR": str(paths.DEFAULT_INDEX_DIR),
@@ -31,6 +39,7 @@ def create_app(test_config: dict | None = None) -> APIFlask:
                    docs_path=None, json_errors=True)  # no Swagger UI: it loads from a CDN
     app.config.from_mapping(DEFAULTS)
     app.config["SPEC_FORMAT"] = "json"
+    app.config["HTTP_ERROR_SCHEMA"] = app.config["VALIDATION_ERROR_SCHEMA"] = ErrorOut  # the spec shows our errors
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("QA")
     if test_config:
@@ -40,13 +49,6 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # "could not load AVX2" is not news
-
-    from qa.chat import ChatSessions
-    from qa.web import api, ops, pages
-    from qa.web.engine import Engine
-    from qa.web.errors import register_error_handlers
-    from qa.web.headers import install_security_headers
-    from qa.web.metrics import install_metrics
 
     engine = Engine(app.config["INDEX_DIR"], app.config["READER_MODEL"], app.config["TORCH_THREADS"])
     app.extensions["qa.engine"] = engine
@@ -73,10 +75,6 @@ def create_app(test_config: dict | None = None) -> APIFlask:
 
 
 def _schema_json(app: APIFlask) -> dict:
-    from apispec.ext.marshmallow import OpenAPIConverter
-
-    from qa.web.schemas import DocumentIn
-
     converter = OpenAPIConverter(openapi_version=app.config.get("OPENAPI_VERSION", "3.0.3"),
                                  schema_name_resolver=lambda schema: None, spec=None)
     return converter.schema2jsonschema(DocumentIn)

@@ -169,6 +169,9 @@ def test_health_metrics_and_openapi(client):
     upload = spec["paths"]["/api/documents"]["post"]["requestBody"]["content"]
     assert set(upload) == {"application/json", "multipart/form-data"}
     assert {"/api/documents/{document_id}", "/api/sessions/{session_id}", "/health", "/metrics"} <= set(spec["paths"])
+    not_found = spec["paths"]["/api/documents/{document_id}"]["get"]["responses"]["404"]
+    assert not_found["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
+    assert ask["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
 
 
 def test_unexpected_errors_are_json_500(app, client, monkeypatch):

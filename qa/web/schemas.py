@@ -113,3 +113,15 @@ class TurnOut(Schema):
 class SessionOut(Schema):
     session_id = String()
     turns = List(Nested(TurnOut))
+
+
+class ErrorBody(Schema):
+    code = String(metadata={"example": "not_found"})
+    message = String(metadata={"example": "no document with id 'x'"})
+    details = Dict(metadata={"description": "per-field messages, for invalid fields"})
+
+
+class ErrorOut(Schema):
+    """Every error response: ``{"error": {"code", "message"[, "details"]}}``."""
+
+    error = Nested(ErrorBody)
