@@ -248,6 +248,8 @@ def eval_squad(file, modes, limit, work_dir, reader_model, output, as_json):
 @click.option("--threads", type=int, default=None, help="torch threads [all cores]")
 @click.option("--checkpoint-minutes", type=float, default=5.0, show_default=True)
 @click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--heldout-seed", type=int, default=13, show_default=True,
+              help="Picks the held-out tune articles; keep it when continuing a run (--base-model models/reader).")
 @click.option("--resume", is_flag=True, help="Continue from the run folder's checkpoint.")
 def train_reader(**options):
     """Train the extractive reader on SQuAD and ship it to models/reader/."""

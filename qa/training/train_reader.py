@@ -45,6 +45,7 @@ class TrainConfig:
     tune_repeats: int = 2
     negative_rate: float = 0.33
     heldout_articles: int = 5
+    heldout_seed: int = 13  # fixed across continued runs, so held-out articles stay unseen
     threads: int | None = None
     checkpoint_minutes: float = 5.0
     seed: int = 13
@@ -87,7 +88,7 @@ def train(cfg: TrainConfig) -> dict:
     checkpoint_path = run_dir / "checkpoint.pt"
 
     t0 = time.time()
-    tune_train, tune_heldout = split_articles(load_articles(cfg.tune_file), cfg.heldout_articles, cfg.seed)
+    tune_train, tune_heldout = split_articles(load_articles(cfg.tune_file), cfg.heldout_articles, cfg.heldout_seed)
     mix = build_training_mix(
         load_articles(cfg.squad_train), tune_train, cfg.max_examples,
         cfg.tune_repeats, cfg.negative_rate, cfg.seed,
@@ -202,35 +203,43 @@ def train(cfg: TrainConfig) -> dict:
 def export_and_evaluate(cfg: TrainConfig, model, tokenizer, tune_heldout, device: str, progress: dict) -> dict:
     import torch
 
-    from qa.training.evaluation import predict_margins, score, tune_threshold
-
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    t0 = time.time()
-    heldout_examples = examples_from(tune_heldout)
-    texts, margins = predict_margins(model, tokenizer, heldout_examples, cfg.max_length, cfg.stride, device=device)
-    threshold, tuned_f1 = tune_threshold(texts, margins, heldout_examples)
-    results = {"threshold": threshold, "heldout_tune": score(texts, margins, heldout_examples, threshold),
-               "heldout_titles": [a["title"] for a in tune_heldout]}
-    if cfg.eval_file and Path(cfg.eval_file).exists():
-        eval_examples = examples_from(load_articles(cfg.eval_file))
-        texts, margins = predict_margins(model, tokenizer, eval_examples, cfg.max_length, cfg.stride, device=device)
-        results["eval_file"] = Path(cfg.eval_file).name
-        results["eval"] = score(texts, margins, eval_examples, threshold)
-        results["eval_never_abstain"] = score(texts, margins, eval_examples, -1e9)
-    results["eval_minutes"] = round((time.time() - t0) / 60, 1)
-    log.info("evaluation: %s", json.dumps(results, indent=1))
+    results = evaluate_reader(model, tokenizer, tune_heldout, cfg.eval_file, cfg.max_length, cfg.stride, device)
 
     model.to("cpu").half().save_pretrained(out, safe_serialization=True)
     model.float()
     tokenizer.save_pretrained(out)
-    reader_config = {"no_answer_threshold": threshold, "max_length": cfg.max_length, "stride": cfg.stride}
+    reader_config = {"no_answer_threshold": results["threshold"], "max_length": cfg.max_length, "stride": cfg.stride}
     (out / READER_CONFIG).write_text(json.dumps(reader_config, indent=2) + "\n")
     report = {"config": asdict(cfg), "progress": progress, "results": results,
               "hardware": _hardware(device), "torch_threads": torch.get_num_threads()}
     (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
     (out / "MODEL_CARD.md").write_text(render_model_card(report, out))
     return report
+
+
+def evaluate_reader(model, tokenizer, tune_heldout: list[dict], eval_file: str | None, max_length: int,
+                    stride: int, device: str = "cpu") -> dict:
+    """Choose the no-answer threshold on held-out tune articles, then score the evaluation file
+    with it (and never abstaining). The evaluation file is only ever scored, never tuned on."""
+    from qa.training.evaluation import predict_margins, score, tune_threshold
+
+    t0 = time.time()
+    heldout_examples = examples_from(tune_heldout)
+    texts, margins = predict_margins(model, tokenizer, heldout_examples, max_length, stride, device=device)
+    threshold, _ = tune_threshold(texts, margins, heldout_examples)
+    results = {"threshold": threshold, "heldout_tune": score(texts, margins, heldout_examples, threshold),
+               "heldout_titles": [a["title"] for a in tune_heldout]}
+    if eval_file and Path(eval_file).exists():
+        eval_examples = examples_from(load_articles(eval_file))
+        texts, margins = predict_margins(model, tokenizer, eval_examples, max_length, stride, device=device)
+        results["eval_file"] = Path(eval_file).name
+        results["eval"] = score(texts, margins, eval_examples, threshold)
+        results["eval_never_abstain"] = score(texts, margins, eval_examples, -1e9)
+    results["eval_minutes"] = round((time.time() - t0) / 60, 1)
+    log.info("evaluation: %s", json.dumps(results, indent=1))
+    return results
 
 
 def _hardware(device: str) -> str:
