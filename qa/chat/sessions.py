@@ -15,6 +15,8 @@ import time
 import uuid
 from pathlib import Path
 
+from qa import durable_sqlite
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
     id TEXT PRIMARY KEY,
@@ -49,10 +51,7 @@ class ChatSessions:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.db_path, isolation_level=None, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
+            conn = durable_sqlite.connect(self.db_path)
             self._local.conn = conn
         return conn
 
@@ -79,9 +78,7 @@ class ChatSessions:
                  is_followup: bool, result: dict, took_ms: float) -> None:
         """Append a turn (creating the session if needed), in one transaction."""
         now = time.time()
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with durable_sqlite.write_transaction(self._conn()) as conn:
             conn.execute(
                 "INSERT INTO sessions (id, created_at, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at", (session_id, now, now),
@@ -95,10 +92,6 @@ class ChatSessions:
             )
             conn.execute("DELETE FROM turns WHERE session_id = ? AND seq <= ?", (session_id, seq - MAX_TURNS))
             conn.execute("DELETE FROM sessions WHERE updated_at < ?", (now - TTL_SECONDS,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def delete(self, session_id: str) -> bool:
         conn = self._conn()

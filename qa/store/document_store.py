@@ -23,6 +23,7 @@ from haystack.document_stores.errors import DuplicateDocumentError
 from haystack.document_stores.types import DuplicatePolicy
 from haystack.utils.filters import document_matches_filter
 
+from qa import durable_sqlite
 from qa.store.schema import SCHEMA
 from qa.store.vectors import VectorIndex
 
@@ -87,26 +88,17 @@ class SQLiteDocumentStore:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self._dir / DB_FILE, isolation_level=None, timeout=30)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")  # an acknowledged write is on disk
-            conn.execute("PRAGMA foreign_keys=ON")
+            conn = durable_sqlite.connect(self._dir / DB_FILE)
             self._local.conn = conn
         return conn
 
     @contextmanager
     def _write(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction, all or nothing; ``bump`` marks derived data (FAISS) stale."""
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with durable_sqlite.write_transaction(self._conn()) as conn:
             yield conn
             if bump:
                 conn.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:

@@ -10,7 +10,7 @@ from flask import current_app, request
 from marshmallow import ValidationError
 
 from qa.chat import resolve_followup
-from qa.ingest.converter import SUPPORTED_SUFFIXES
+from qa.ingest.converter import ConversionError, file_kind
 from qa.web.engine import NotReady, text_upload_name
 from qa.web.schemas import (
     AskIn,
@@ -103,9 +103,10 @@ def _document_input() -> tuple[str, bytes]:
         return text_upload_name(data["name"]), data["text"].encode("utf-8")
     upload = data["file"]
     name = Path(data.get("name") or upload.filename or "").name
-    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        abort(415, f"unsupported file type {Path(name).suffix or '(none)'!r}; supported: "
-              + ", ".join(sorted(SUPPORTED_SUFFIXES)))
+    try:
+        file_kind(name)  # the converter's own check, so the API and `qa index` say the same
+    except ConversionError as exc:
+        abort(415, str(exc))
     return name, upload.read()
 
 
