@@ -250,9 +250,9 @@ def eval_squad(file, modes, limit, work_dir, reader_model, output, as_json):
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--heldout-seed", type=int, default=13, show_default=True,
               help="Picks the held-out tune articles; keep it when continuing a run (--base-model models/reader).")
-@click.option("--tune-repeats", type=int, default=2, show_default=True,
+@click.option("--tune-repeats", type=click.IntRange(min=0), default=2, show_default=True,
               help="Times each SQuAD 2.0 tune example appears in the mix (its unanswerables teach abstention).")
-@click.option("--negative-rate", type=float, default=0.33, show_default=True,
+@click.option("--negative-rate", type=click.FloatRange(0.0, 1.0), default=0.33, show_default=True,
               help="Share of SQuAD 1.1 questions also paired with another paragraph as a no-answer example.")
 @click.option("--resume", is_flag=True, help="Continue from the run folder's checkpoint.")
 def train_reader(**options):

@@ -29,7 +29,6 @@ train)
     : "${OUT:?OUT is unset: run this through the device tool}"
     export PYTHONPATH=. PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=true  # 16 cores there: tokenise the mix in parallel
     python3 -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print(torch.cuda.get_device_name())"
-    set -o pipefail
     python3 -m qa.cli train-reader --base-model models/reader \
         --squad-train "$DATA/squad1.1-train.json.gz" --tune-file "$DATA/squad2-dev-tune.json.gz" \
         --eval-file "$DATA/squad2-dev-sample.json" \
