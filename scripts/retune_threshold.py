@@ -50,7 +50,8 @@ def main() -> None:
     (folder / READER_CONFIG).write_text(json.dumps(config, indent=2) + "\n")
     report_path = folder / "training_report.json"
     report = json.loads(report_path.read_text())
-    report["results_before_retune"] = report["results"]
+    # the training run's own results are kept once; a second re-tune must not overwrite them
+    report.setdefault("results_before_retune", report["results"])
     report["results"] = results
     report["retune_command"] = ["python", "scripts/retune_threshold.py", *sys.argv[1:]]
     report_path.write_text(json.dumps(report, indent=2) + "\n")
