@@ -20,15 +20,6 @@ import qa  # noqa: F401  (offline environment)
 from qa import paths
 
 
-def roc_auc(positive: np.ndarray, negative: np.ndarray) -> float:
-    """Probability that a random positive scores above a random negative (ties count half)."""
-    if not len(positive) or not len(negative):
-        return float("nan")
-    above = (positive[:, None] > negative[None, :]).mean()
-    ties = (positive[:, None] == negative[None, :]).mean()
-    return float(above + 0.5 * ties)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=str(paths.DEFAULT_READER_DIR))
@@ -41,6 +32,7 @@ def main() -> None:
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
     from qa.reading import READER_CONFIG
+    from qa.training.calibration import roc_auc
     from qa.training.evaluation import predict_margins, score, tune_threshold
     from qa.training.squad_data import examples_from, load_articles
 
@@ -51,13 +43,12 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(folder)
     examples = examples_from(load_articles(args.eval_file))
     texts, margins = predict_margins(model, tokenizer, examples, config["max_length"], config["stride"])
-    answerable = np.array([margins[e.qid] for e in examples if e.golds])
-    unanswerable = np.array([margins[e.qid] for e in examples if not e.golds])
+    answerable = np.array([bool(e.golds) for e in examples])
     hindsight_threshold, _ = tune_threshold(texts, margins, examples)
     result = {
         "model": str(folder),
         "eval_file": Path(args.eval_file).name,
-        "auc_margin_for_answerable": round(roc_auc(answerable, unanswerable), 4),
+        "auc_margin_for_answerable": round(roc_auc(np.array([margins[e.qid] for e in examples]), answerable), 4),
         "shipped_threshold": config["no_answer_threshold"],
         "at_shipped_threshold": score(texts, margins, examples, config["no_answer_threshold"]),
         "hindsight_threshold": hindsight_threshold,

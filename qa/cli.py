@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from qa import paths
+from qa.training.hard_negatives import KINDS as HARD_NEGATIVE_KINDS
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=paths.DEFAULT_INDEX_DIR,
@@ -254,6 +255,15 @@ def eval_squad(file, modes, limit, work_dir, reader_model, output, as_json):
               help="Times each SQuAD 2.0 tune example appears in the mix (its unanswerables teach abstention).")
 @click.option("--negative-rate", type=click.FloatRange(0.0, 1.0), default=0.33, show_default=True,
               help="Share of SQuAD 1.1 questions also paired with another paragraph as a no-answer example.")
+@click.option("--hard-negatives", default="", show_default=True,
+              help="Comma-separated kinds of rule-made unanswerables to add: " + ", ".join(HARD_NEGATIVE_KINDS) + ".")
+@click.option("--hard-rate", type=click.FloatRange(0.0, 1.0), default=0.25, show_default=True,
+              help="Share of SQuAD 1.1 questions each hard-negative kind is tried on.")
+@click.option("--train-window-tokens", type=click.IntRange(min=32), default=None,
+              help="Train on one window this long per example, cut around the answer [full windows].")
+@click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix as it is.")
+@click.option("--freeze-layers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Keep the embeddings and this many lowest encoder layers as they are (faster steps).")
 @click.option("--resume", is_flag=True, help="Continue from the run folder's checkpoint.")
 def train_reader(**options):
     """Train the extractive reader on SQuAD and ship it to models/reader/."""
@@ -262,6 +272,12 @@ def train_reader(**options):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True,
                         handlers=[logging.StreamHandler(sys.stderr)])
     options["base_model"] = options["base_model"] or paths.embedder_model_path()
+    kinds = [k.strip() for k in options["hard_negatives"].split(",") if k.strip()]
+    unknown = sorted(set(kinds) - set(HARD_NEGATIVE_KINDS))
+    if unknown:
+        raise click.BadParameter(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(HARD_NEGATIVE_KINDS)}",
+                                 param_hint="--hard-negatives")
+    options["hard_negatives"] = kinds
     options["command"] = ["qa", *sys.argv[1:]]
     report = train(TrainConfig(**options))
     click.echo(f"reader written to {options['output_dir']}: {report['results'].get('eval', {}).get('overall')}")

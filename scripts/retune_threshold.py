@@ -47,6 +47,7 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(folder)
     results = evaluate_reader(model, tokenizer, articles, args.eval_file, config["max_length"], config["stride"])
     config["no_answer_threshold"] = results["threshold"]
+    config["calibration"] = results["calibration"]
     (folder / READER_CONFIG).write_text(json.dumps(config, indent=2) + "\n")
     report_path = folder / "training_report.json"
     report = json.loads(report_path.read_text())

@@ -5,7 +5,8 @@
 #                  copies the SQuAD files into train-runs/gpu-data/ (ignored; it travels with `carry`)
 #   2. device run: command "bash scripts/train-on-gpu.sh train", carry ["train-runs/gpu-data"], timeout_s 540
 #                  continues from models/reader with the GPU recipe (bf16, batch 64, length 384, 2 epochs,
-#                  bounded by GPU_MINUTES) and returns the result as a split tar in $OUT
+#                  the rule-made hard negatives of qa.training.hard_negatives in the mix, bounded by
+#                  GPU_MINUTES) and returns the result as a split tar in $OUT
 #   3. here:       scripts/train-on-gpu.sh unpack FOLDER_WITH_PARTS [DEST]
 #                  joins the parts into DEST (default train-runs/gpu-out); compare its training_report.json
 #                  with models/reader's; ship it only if it scores higher on the evaluation sample AND still
@@ -33,6 +34,7 @@ train)
         --squad-train "$DATA/squad1.1-train.json.gz" --tune-file "$DATA/squad2-dev-tune.json.gz" \
         --eval-file "$DATA/squad2-dev-sample.json" \
         --seed "${GPU_SEED:-53}" --heldout-seed 13 --tune-repeats "${GPU_TUNE_REPEATS:-4}" \
+        --hard-negatives "${GPU_HARD_NEGATIVES:-entity_swap,negation,antonym,sibling_paragraph}" --hard-rate 0.25 \
         --lr "${GPU_LR:-1e-4}" --time-budget "${GPU_MINUTES:-4}" \
         --output /tmp/reader-gpu --run-dir /tmp/reader-gpu-run 2>&1 | tee "$OUT/train.log"
     cp /tmp/reader-gpu/training_report.json "$OUT/"

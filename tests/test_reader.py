@@ -3,13 +3,14 @@
 Its real quality is measured by `qa eval squad` (bench/RESULTS.md), not here.
 """
 
+import math
 from pathlib import Path
 
 import pytest
 from haystack import Document
 
 from qa.paths import DEFAULT_READER_DIR, ModelMissing, reader_model_path
-from qa.reading.reader import SpanReader
+from qa.reading.reader import SpanReader, answer_confidence
 from tests.conftest import DEMO_QUESTION, SAMPLE_ARTICLE
 
 
@@ -27,14 +28,23 @@ def test_shipped_reader_answers_the_seed_question(reader):
     best = out["answers"][0]
     assert "September 27" in best.data
     assert text[best.document_offset.start : best.document_offset.end] == best.data
-    assert 0.5 <= best.score <= 1.0
+    assert best.meta["answers"] and 0.0 < best.score <= 1.0
+    assert [a.score for a in out["answers"]] == sorted((a.score for a in out["answers"]), reverse=True)
 
 
 def test_reader_abstains_on_an_unrelated_question(reader):
     out = reader.run(query="What is the boiling point of tungsten?",
                      documents=[Document(content=SAMPLE_ARTICLE.read_text())])
     assert out["no_answer"]
-    assert all(0.0 <= a.score < 0.5 for a in out["answers"])
+    assert all(not a.meta["answers"] and 0.0 <= a.score < 1.0 for a in out["answers"])
+
+
+def test_confidence_is_calibrated_and_monotone_in_the_margin():
+    calibration = {"scale": 0.8, "bias": -0.4}
+    values = [answer_confidence(m, 2.0, calibration) for m in (-5.0, 0.0, 2.0, 4.0, 9.0)]
+    assert values == sorted(values) and 0.0 < values[0] < values[-1] < 1.0
+    assert answer_confidence(2.0, 2.0, calibration) == pytest.approx(1 / (1 + math.exp(0.4)))
+    assert answer_confidence(2.0, 2.0, None) == pytest.approx(0.5)  # uncalibrated: sigmoid(margin - threshold)
 
 
 def test_missing_reader_fails_with_instructions(tmp_path):

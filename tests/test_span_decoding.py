@@ -76,3 +76,25 @@ def test_training_labels_point_at_the_answer_in_every_window(tokenizer, context_
         span = context[window.offsets[labelled.start][0] : window.offsets[labelled.end][1]]
         assert span == answer
     assert found or length > 20  # some window holds every short answer
+
+
+def test_answer_windows_are_one_short_window_per_example_holding_the_answer(tokenizer):
+    from qa.training.features import answer_windows
+
+    filler = " ".join(f"word{i}" for i in range(300))
+    context = f"{filler} The bridge opened in 1932 after years of work. {filler}"
+    examples = [
+        QAExample("a", "t", "When did the bridge open?", context, "1932", context.index("1932"), ("1932",)),
+        QAExample("u", "t", "Who painted the bridge?", context, "", -1, ()),
+    ]
+    first = answer_windows(tokenizer, examples, 64, 32, seed=3)
+    assert first == answer_windows(tokenizer, examples, 64, 32, seed=3)  # deterministic
+    assert [w.window.pair_index for w in first] == [0, 1]
+    assert all(len(w.window.input_ids) <= 64 for w in first)
+    answer, no_answer = first
+    start, end = answer.window.offsets[answer.start][0], answer.window.offsets[answer.end][1]
+    assert context[start:end] == "1932"
+    assert (no_answer.start, no_answer.end) == (0, 0)
+    # the answer is not always at the same place in its window
+    places = {answer_windows(tokenizer, examples[:1], 64, 32, seed=s)[0].start for s in range(8)}
+    assert len(places) > 1

@@ -57,11 +57,10 @@ class CitedAnswerBuilder(HoldsDocumentStore):
                 "answer": answer.data, "score": round(float(answer.score), 4),
                 "document_id": source_id, "document_name": source.name,
                 "start": start, "end": end, "context": context, "context_start": context_start,
-                "chunk_id": chunk.id,
+                "chunk_id": chunk.id, "passes_threshold": bool(answer.meta.get("answers", True)),
             }
         ranked = sorted(merged.values(), key=lambda a: a["score"], reverse=True)[:top_k]
-        return {"result": {
-            "question": query,
-            "no_answer": no_answer or not ranked or ranked[0]["score"] < 0.5,
-            "answers": ranked,
-        }}
+        no_answer = no_answer or not ranked or not ranked[0]["passes_threshold"]
+        for answer in ranked:
+            del answer["passes_threshold"]
+        return {"result": {"question": query, "no_answer": no_answer, "answers": ranked}}

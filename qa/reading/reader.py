@@ -3,10 +3,11 @@
 Haystack's ``TransformersExtractiveReader`` ignores the model's null (CLS) logit and scores
 spans with a fixed sigmoid, so right and wrong answers get similar scores and abstention is
 guesswork. This reader decodes spans with the same decoder the training evaluation used and
-scores each as ``sigmoid(margin − threshold)``, where ``margin`` is how far the span beats the
-lowest no-answer score over all windows read and ``threshold`` was tuned on held-out data
-(``reader_config.json``).
-A score above 0.5 therefore means "the model would answer"; below it, the reader abstains.
+compares each span's ``margin`` (how far it beats the lowest no-answer score over all windows
+read) with the threshold tuned on held-out data (``reader_config.json``): above it the reader
+answers, below it the reader abstains. The score is the calibrated chance that the span is right,
+``sigmoid(scale · (margin − threshold) + bias)``, fit on held-out articles (qa.training.calibration);
+a reader without a calibration shows ``sigmoid(margin − threshold)``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
 
 
+def answer_confidence(margin: float, threshold: float, calibration: dict | None) -> float:
+    """The chance that a span with this margin is right (uncalibrated: sigmoid(margin − threshold))."""
+    if not calibration:
+        return _sigmoid(margin - threshold)
+    return _sigmoid(calibration["scale"] * (margin - threshold) + calibration["bias"])
+
+
 @component
 class SpanReader:
     def __init__(self, model: str | None = None, top_k: int = 5, answers_per_document: int = 3,
@@ -40,6 +48,7 @@ class SpanReader:
         self.no_answer_threshold = (
             no_answer_threshold if no_answer_threshold is not None else float(config.get("no_answer_threshold", 0.0))
         )
+        self.calibration = config.get("calibration")
         self.max_length = int(config.get("max_length", 256))
         self.stride = int(config.get("stride", 128))
         self.top_k = top_k
@@ -67,8 +76,8 @@ class SpanReader:
 
     @component.output_types(answers=list[ExtractedAnswer], no_answer=bool)
     def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
-        """Best answers across ``documents``, sorted by score; ``no_answer`` is True when none
-        reaches 0.5."""
+        """Best answers across ``documents``, sorted by score; ``no_answer`` is True when the best
+        one's margin does not pass the no-answer threshold."""
         self.warm_up()
         documents = [d for d in documents if d.content]
         if not documents or not query.strip():
@@ -94,10 +103,10 @@ class SpanReader:
             for (start, end), score in ranked:
                 margin = score - null
                 answers.append(ExtractedAnswer(
-                    query=query, score=_sigmoid(margin - self.no_answer_threshold), data=doc.content[start:end],
-                    document=doc, document_offset=ExtractedAnswer.Span(start, end),
-                    meta={"margin": margin},
+                    query=query, score=answer_confidence(margin, self.no_answer_threshold, self.calibration),
+                    data=doc.content[start:end], document=doc, document_offset=ExtractedAnswer.Span(start, end),
+                    meta={"margin": margin, "answers": margin > self.no_answer_threshold},
                 ))
         answers.sort(key=lambda a: a.score, reverse=True)
         limit = top_k or self.top_k
-        return {"answers": answers[:limit], "no_answer": not answers or answers[0].score < 0.5}
+        return {"answers": answers[:limit], "no_answer": not answers or not answers[0].meta["answers"]}

@@ -53,6 +53,33 @@ def training_windows(
     return labelled
 
 
+def answer_windows(
+    tokenizer, examples: list[QAExample], max_length: int, stride: int, seed: int, chunk: int = 2000
+) -> list[TrainingWindow]:
+    """One short training window per example: for an answerable one, a window that holds the
+    whole answer (chosen at random among those that do, so the answer is not always at the same
+    place); for an unanswerable one, any of its windows.
+
+    Full windows spend most of their tokens on context far from the answer, and the extra windows
+    of a long paragraph are labelled "no answer" although the paragraph answers; short windows cut
+    around the answer cost fewer tokens per labelled example (training only: reading still uses
+    the model's full windows).
+    """
+    rng = random.Random(seed)
+    chosen = []
+    for begin in range(0, len(examples), chunk):
+        part = examples[begin : begin + chunk]
+        by_example: dict[int, list[TrainingWindow]] = {}
+        for w in make_windows(tokenizer, [e.question for e in part], [e.context for e in part], max_length, stride):
+            by_example.setdefault(w.pair_index, []).append(label_window(w, part[w.pair_index]))
+        for index in sorted(by_example):
+            candidates = by_example[index]
+            if part[index].answer_text:
+                candidates = [w for w in candidates if w.start > 0] or candidates
+            chosen.append(rng.choice(candidates))
+    return chosen
+
+
 def length_grouped_batches(
     n_items: int, lengths: list[int], batch_size: int, seed: int, group: int = 50
 ) -> list[list[int]]:

@@ -24,6 +24,7 @@ class QAExample:
     answer_text: str  # "" when unanswerable in this context
     answer_start: int  # -1 when unanswerable
     golds: tuple[str, ...]  # all gold answers, for evaluation (empty = unanswerable)
+    kind: str = ""  # how a made-up "no answer" example was made ("" = as written in the file)
 
 
 def load_articles(path: str | Path) -> list[dict]:
@@ -84,6 +85,7 @@ def other_paragraph_negatives(
                         answer_text="",
                         answer_start=-1,
                         golds=(),
+                        kind="other_paragraph",
                     )
                 )
     return negatives
@@ -109,19 +111,40 @@ def build_training_mix(
     tune_repeats: int,
     negative_rate: float,
     seed: int,
+    hard_kinds: tuple[str, ...] = (),
+    hard_rate: float = 0.0,
 ) -> list[QAExample]:
-    """All tune-set examples (repeated), then SQuAD 1.1 questions and their other-paragraph
-    negatives in proportion, up to ``max_examples``; shuffled with ``seed``."""
+    """All tune-set examples (repeated), then SQuAD 1.1 questions, their other-paragraph
+    negatives and their rule-made hard negatives (qa.training.hard_negatives) in proportion, up to
+    ``max_examples``; shuffled with ``seed``."""
+    from qa.training.hard_negatives import hard_negatives
+
     rng = random.Random(seed)
     tune = examples_from(tune_train) * tune_repeats
     positives = examples_from(squad_train)
     negatives = other_paragraph_negatives(squad_train, negative_rate, rng)
     rng.shuffle(positives)
     rng.shuffle(negatives)
+    pools = [positives, negatives]
+    if hard_kinds:
+        made = hard_negatives(squad_train, hard_kinds, hard_rate, seed)
+        for kind in hard_kinds:
+            rng.shuffle(made[kind])
+            pools.append(made[kind])
     if max_examples is not None:
         room = max(0, max_examples - len(tune))
-        n_neg = round(room * len(negatives) / (len(positives) + len(negatives)))
-        positives, negatives = positives[: room - n_neg], negatives[:n_neg]
-    mix = tune + positives + negatives
+        total = sum(len(pool) for pool in pools)
+        shares = [round(room * len(pool) / total) for pool in pools[1:]]
+        pools = [pool[:n] for pool, n in zip(pools, [room - sum(shares), *shares])]
+    mix = tune + [e for pool in pools for e in pool]
     rng.shuffle(mix)
     return mix
+
+
+def mix_composition(mix: list[QAExample]) -> dict[str, int]:
+    """How many examples of each kind a training mix holds (for logs and the model card)."""
+    counts: dict[str, int] = {}
+    for e in mix:
+        kind = e.kind or ("answerable" if e.answer_text else "unanswerable (SQuAD 2.0)")
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts

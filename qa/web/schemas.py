@@ -29,7 +29,8 @@ class AskIn(Schema):
 
 class AnswerOut(Schema):
     answer = String(metadata={"description": "the exact span: document text[start:end]"})
-    score = Float(metadata={"description": "confidence 0-1; above 0.5 the reader answers"})
+    score = Float(metadata={"description": "confidence 0-1: the estimated chance that this answer is right, "
+                                           "calibrated on held-out articles (see models/reader/MODEL_CARD.md)"})
     document_id = String()
     document_name = String()
     start = Integer()

@@ -1,0 +1,117 @@
+"""Honest confidence for the reader: a threshold chosen by cross-validation over held-out
+articles, and a margin → "chance the answer is right" mapping checked on articles it was not fit on.
+
+One article's questions share a topic and a writer, so their margins are correlated: choosing
+the no-answer threshold on one article and calling it general overfits. Here every article in
+turn is left out, the threshold and the calibration are fit on the others and judged on it, and
+the pooled out-of-fold judgements are what we report (the shipped values are then fit on all).
+
+Calibration is Platt scaling (scikit-learn's logistic regression on the margin): the shown
+confidence is ``sigmoid(scale · (margin − threshold) + bias)``, monotone in the margin, so the
+order of answers never changes; only the number means something. "Right" means the top span's
+SQuAD F1 against the gold answers is at least 0.5 (an unanswerable question has no right span).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.squad_metric import best_over_golds, best_threshold
+from qa.training.squad_data import QAExample
+
+RIGHT_F1 = 0.5
+BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    scale: float
+    bias: float
+
+    def confidence(self, margin: float, threshold: float) -> float:
+        x = self.scale * (margin - threshold) + self.bias
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
+
+
+def is_right(example: QAExample, text: str) -> bool:
+    return bool(example.golds) and best_over_golds(list(example.golds), text)[1] >= RIGHT_F1
+
+
+def fit_calibration(margins: np.ndarray, right: np.ndarray, threshold: float) -> Calibration:
+    from sklearn.linear_model import LogisticRegression
+
+    rate = float(np.clip(right.mean(), 1e-3, 1 - 1e-3))
+    constant = Calibration(0.0, math.log(rate / (1 - rate)))  # nothing to separate: an honest flat rate
+    if right.all() or not right.any():
+        return constant
+    model = LogisticRegression(C=1e4).fit((margins - threshold).reshape(-1, 1), right.astype(int))
+    scale = float(model.coef_[0, 0])
+    # a larger margin must never mean a lower confidence: answers are ranked by it
+    return Calibration(scale, float(model.intercept_[0])) if scale > 0 else constant
+
+
+def roc_auc(margins: np.ndarray, positive: np.ndarray) -> float:
+    """Chance that a random positive scores above a random negative (nan when one class is missing)."""
+    from sklearn.metrics import roc_auc_score
+
+    if positive.all() or not positive.any():
+        return float("nan")
+    return float(roc_auc_score(positive.astype(int), margins))
+
+
+def reliability_table(confidences: np.ndarray, right: np.ndarray) -> tuple[list[dict], float]:
+    """Bins of confidence with how often the answers in them were right; and the expected
+    calibration error (bin-weighted |confidence − accuracy|)."""
+    rows, ece = [], 0.0
+    for lo, hi in zip(BINS[:-1], BINS[1:]):
+        inside = (confidences >= lo) & ((confidences < hi) if hi < 1.0 else (confidences <= hi))
+        n = int(inside.sum())
+        if not n:
+            rows.append({"bin": f"{lo:.1f}–{hi:.1f}", "count": 0, "mean_confidence": None, "accuracy": None})
+            continue
+        mean_conf, accuracy = float(confidences[inside].mean()), float(right[inside].mean())
+        ece += n / len(confidences) * abs(mean_conf - accuracy)
+        rows.append({"bin": f"{lo:.1f}–{hi:.1f}", "count": n, "mean_confidence": round(mean_conf, 3),
+                     "accuracy": round(accuracy, 3)})
+    return rows, round(ece, 4)
+
+
+def cross_validate(examples: list[QAExample], texts: dict[str, str], margins: dict[str, float]) -> dict:
+    """Leave one article out at a time: threshold (best F1) and calibration fit on the others,
+    judged on it. Returns the final threshold and calibration (fit on all articles), the pooled
+    out-of-fold SQuAD scores and reliability table, and the per-fold thresholds."""
+    from qa.squad_metric import SquadScores
+
+    titles = sorted({e.title for e in examples})
+    margin_of = np.array([margins[e.qid] for e in examples])
+    right = np.array([is_right(e, texts[e.qid]) for e in examples])
+    golds = {e.qid: list(e.golds) for e in examples}
+    oof_conf = np.zeros(len(examples))
+    scores = SquadScores()
+    folds = []
+    for title in titles:
+        held = np.array([e.title == title for e in examples])
+        rest = [e for e, h in zip(examples, held) if not h]
+        threshold, _ = best_threshold({e.qid: margins[e.qid] for e in rest}, texts, golds)
+        calibration = fit_calibration(margin_of[~held], right[~held], threshold)
+        for i in np.flatnonzero(held):
+            e = examples[i]
+            oof_conf[i] = calibration.confidence(margins[e.qid], threshold)
+            scores.add(list(e.golds), texts[e.qid] if margins[e.qid] > threshold else "")
+        folds.append({"held_out": title, "threshold": round(threshold, 3), "questions": int(held.sum())})
+    threshold, _ = best_threshold(margins, texts, golds)
+    calibration = fit_calibration(margin_of, right, threshold)
+    table, ece = reliability_table(oof_conf, right)
+    return {
+        "threshold": threshold,
+        "calibration": {"scale": calibration.scale, "bias": calibration.bias},
+        "out_of_fold": scores.summary(),
+        "reliability_out_of_fold": table,
+        "ece_out_of_fold": ece,
+        "auc_answerable": round(roc_auc(margin_of, np.array([bool(e.golds) for e in examples])), 4),
+        "folds": folds,
+        "right_means": f"top span F1 >= {RIGHT_F1} against a gold answer",
+    }

@@ -1,0 +1,205 @@
+"""Rule-made unanswerable questions, built from answerable SQuAD 1.1 ones.
+
+A question paired with a random paragraph is easy to reject and teaches little. SQuAD 2.0's
+authors wrote unanswerables that look answerable: an entity, number or date swapped for another,
+a negation or an antonym inserted, or the question asked of a paragraph on the same subject that
+does not hold the answer (Rajpurkar et al., 2018, table 3). These rules make the same kinds from
+the 87,599 answerable training questions, deterministically (one seeded generator, articles in
+file order), without any model or downloaded data:
+
+- ``entity_swap``: a number, year or capitalised name in the question that the paragraph contains
+  is replaced by one of the same type from another paragraph of the same article that this
+  paragraph never mentions ("When did Tesla move to Paris?" → "When did Tesla move to Prague?").
+- ``negation``: the question's first auxiliary verb negated ("What didn't Tesla invent?"),
+  kept only when the answer's sentence has no negation of its own.
+- ``antonym``: a word swapped for its opposite ("first" → "last", "start" → "end"), kept only
+  when the opposite appears nowhere in the paragraph.
+- ``sibling_paragraph``: the question paired with the paragraph of its article that shares most
+  of its content words but holds none of its answers.
+
+The label can be wrong now and then (a swapped name may still be answered indirectly); the
+rules keep the cases where the paragraph plainly lacks the new term, which is the common case.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+
+from qa.training.squad_data import QAExample
+
+KINDS = ("entity_swap", "negation", "antonym", "sibling_paragraph")
+
+_YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})\b"
+_NUMBER = r"\b\d+(?:[.,]\d+)*\b"
+_NAME = r"\b[A-Z][a-zA-Z]+(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][a-zA-Z]+)*\b"
+_ENTITY_TYPES = {"year": re.compile(_YEAR), "number": re.compile(_NUMBER), "name": re.compile(_NAME)}
+_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "in", "on", "at",
+                   "the", "a", "an", "during", "after", "before", "by", "for", "from", "to", "of", "along",
+                   "is", "was", "are", "were", "did", "does", "do", "according", "besides", "other", "than"}
+
+_AUXILIARY = re.compile(
+    r"\b(is|are|was|were|did|does|do|can|could|has|have|had|will|would|should|might|must)\b(?!\s+not\b)",
+    re.IGNORECASE)
+_NEGATED = {"is": "isn't", "are": "aren't", "was": "wasn't", "were": "weren't", "did": "didn't",
+            "does": "doesn't", "do": "don't", "can": "can't", "could": "couldn't", "has": "hasn't",
+            "have": "haven't", "had": "hadn't", "will": "won't", "would": "wouldn't", "should": "shouldn't",
+            "might": "mightn't", "must": "mustn't"}
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|neither|without)\b|n't\b", re.IGNORECASE)
+
+_ANTONYM_PAIRS = [
+    ("first", "last"), ("largest", "smallest"), ("biggest", "smallest"), ("most", "least"),
+    ("highest", "lowest"), ("earliest", "latest"), ("before", "after"), ("maximum", "minimum"),
+    ("increase", "decrease"), ("increased", "decreased"), ("north", "south"), ("east", "west"),
+    ("northern", "southern"), ("eastern", "western"), ("oldest", "newest"), ("longest", "shortest"),
+    ("best", "worst"), ("more", "less"), ("higher", "lower"), ("larger", "smaller"), ("top", "bottom"),
+    ("early", "late"), ("won", "lost"), ("win", "lose"), ("start", "end"), ("started", "ended"),
+    ("began", "ended"), ("begin", "end"), ("open", "close"), ("opened", "closed"), ("major", "minor"),
+    ("inside", "outside"), ("above", "below"), ("positive", "negative"), ("rise", "fall"),
+    ("rose", "fell"), ("strongest", "weakest"), ("richest", "poorest"), ("fastest", "slowest"),
+    ("allowed", "banned"), ("accepted", "rejected"), ("support", "oppose"), ("supported", "opposed"),
+    ("entered", "left"), ("arrived", "departed"), ("born", "died"), ("import", "export"),
+    ("imports", "exports"), ("maternal", "paternal"), ("upper", "lower"), ("internal", "external"),
+]
+_ANTONYMS = {a: b for a, b in _ANTONYM_PAIRS} | {b: a for a, b in _ANTONYM_PAIRS}
+_ANTONYM_WORD = re.compile(r"\b(" + "|".join(sorted(_ANTONYMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+_STOPWORDS = _QUESTION_WORDS | {"and", "or", "with", "as", "that", "this", "it", "its", "be", "been", "has",
+                                "have", "had", "there", "their", "they", "he", "she", "his", "her", "name",
+                                "many", "much", "one", "can", "could", "would", "some", "into", "about"}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+def _contains(context_lower: str, phrase: str) -> bool:
+    return re.search(r"\b" + re.escape(phrase.lower()) + r"\b", context_lower) is not None
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)$")
+
+
+def _negative(example: QAExample, kind: str, question: str | None = None, context: str | None = None) -> QAExample:
+    return QAExample(qid=f"{example.qid}-{kind}", title=example.title, question=question or example.question,
+                     context=context or example.context, answer_text="", answer_start=-1, golds=(), kind=kind)
+
+
+def _mentions(text: str) -> list[tuple[str, re.Match]]:
+    """Entities in ``text`` by type; a year is not also a number, a question word is not a name,
+    and a capitalised word that starts a sentence is not taken for a name."""
+    found, taken = [], set()
+    for kind, pattern in _ENTITY_TYPES.items():
+        for m in pattern.finditer(text):
+            if any(i in taken for i in range(*m.span())):
+                continue
+            if kind == "name" and (m.group().split()[0].lower() in _QUESTION_WORDS
+                                   or _SENTENCE_START.search(text[: m.start()])):
+                continue
+            found.append((kind, m))
+            taken.update(range(*m.span()))
+    return found
+
+
+def entity_swap(example: QAExample, article_entities: dict[str, list[str]], rng: random.Random) -> QAExample | None:
+    context_lower = example.context.lower()
+    answer_lower = example.answer_text.lower()
+    options = [(kind, m) for kind, m in _mentions(example.question)
+               if m.start() > 0 and _contains(context_lower, m.group()) and m.group().lower() not in answer_lower]
+    rng.shuffle(options)
+    for kind, m in options:
+        candidates = [e for e in article_entities.get(kind, ()) if e.lower() not in context_lower]
+        if candidates:
+            swapped = example.question[: m.start()] + rng.choice(candidates) + example.question[m.end():]
+            return _negative(example, "entity_swap", question=swapped)
+    return None
+
+
+def _answer_sentence(example: QAExample) -> str:
+    begin = example.context.rfind(".", 0, example.answer_start) + 1
+    end = example.context.find(".", example.answer_start + len(example.answer_text))
+    return example.context[begin : end if end >= 0 else len(example.context)]
+
+
+def negation(example: QAExample) -> QAExample | None:
+    if _NEGATION.search(example.question) or _NEGATION.search(_answer_sentence(example)):
+        return None
+    m = _AUXILIARY.search(example.question)
+    if m is None or m.start() == 0:
+        return None
+    verb = m.group()
+    negated = _NEGATED[verb.lower()]
+    if verb[0].isupper():
+        negated = negated.capitalize()
+    return _negative(example, "negation", question=example.question[: m.start()] + negated + example.question[m.end():])
+
+
+def antonym(example: QAExample) -> QAExample | None:
+    context_lower = example.context.lower()
+    for m in _ANTONYM_WORD.finditer(example.question):
+        if m.start() > 0 and m.group()[0].isupper():  # a name ("East", "Top Gear"), not the word
+            continue
+        opposite = _ANTONYMS[m.group().lower()]
+        if _contains(context_lower, opposite):
+            continue
+        if m.group()[0].isupper():
+            opposite = opposite.capitalize()
+        return _negative(example, "antonym", question=example.question[: m.start()] + opposite + example.question[m.end():])
+    return None
+
+
+def sibling_paragraph(example: QAExample, paragraphs: list[str], paragraph_words: list[set[str]],
+                      own: int) -> QAExample | None:
+    words = _content_words(example.question)
+    golds = [g.lower() for g in example.golds if g]
+    best, best_overlap = None, 1  # at least two shared content words
+    for index, paragraph in enumerate(paragraphs):
+        overlap = len(words & paragraph_words[index])
+        if index == own or overlap <= best_overlap or any(g in paragraph.lower() for g in golds):
+            continue
+        best, best_overlap = paragraph, overlap
+    return None if best is None else _negative(example, "sibling_paragraph", context=best)
+
+
+def _article_entities(article: dict) -> dict[str, list[str]]:
+    counts: dict[str, Counter] = {kind: Counter() for kind in _ENTITY_TYPES}
+    for paragraph in article["paragraphs"]:
+        for kind, m in _mentions(paragraph["context"]):
+            counts[kind][m.group()] += 1
+    return {kind: sorted(c) for kind, c in counts.items()}
+
+
+def hard_negatives(articles: list[dict], kinds: tuple[str, ...], rate: float, seed: int) -> dict[str, list[QAExample]]:
+    """For about ``rate`` of the answerable questions, try each kind in ``kinds``; returns the
+    negatives made, by kind. Same articles, kinds, rate and seed → the same list."""
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kind(s) of hard negative: {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
+    rng = random.Random(seed)
+    made: dict[str, list[QAExample]] = {kind: [] for kind in kinds}
+    for article in articles:
+        entities = _article_entities(article) if "entity_swap" in kinds else {}
+        contexts = [p["context"] for p in article["paragraphs"]]
+        context_words = [_content_words(c) for c in contexts] if "sibling_paragraph" in kinds else []
+        for own, paragraph in enumerate(article["paragraphs"]):
+            for qa in paragraph["qas"]:
+                if qa.get("is_impossible") or not qa.get("answers") or rng.random() >= rate:
+                    continue
+                first = qa["answers"][0]
+                example = QAExample(qid=qa["id"], title=article.get("title", ""), question=qa["question"],
+                                    context=paragraph["context"], answer_text=first["text"],
+                                    answer_start=first["answer_start"], golds=tuple(a["text"] for a in qa["answers"]))
+                for kind in kinds:
+                    if kind == "entity_swap":
+                        negative = entity_swap(example, entities, rng)
+                    elif kind == "negation":
+                        negative = negation(example)
+                    elif kind == "antonym":
+                        negative = antonym(example)
+                    else:
+                        negative = sibling_paragraph(example, contexts, context_words, own)
+                    if negative is not None:
+                        made[kind].append(negative)
+    return made

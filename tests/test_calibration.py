@@ -1,0 +1,81 @@
+"""Threshold by leave-one-article-out cross-validation, and a calibration that means what it says."""
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from qa.training.calibration import cross_validate, fit_calibration, reliability_table
+from qa.training.squad_data import QAExample
+
+
+def _synthetic(seed=0, articles=4, per_article=300):
+    """Answerable questions have higher margins; the span is right with a probability that rises
+    with the margin as a known logistic curve."""
+    rng = random.Random(seed)
+    examples, texts, margins = [], {}, {}
+    for a in range(articles):
+        for i in range(per_article):
+            qid = f"t{a}-{i}"
+            answerable = rng.random() < 0.5
+            margin = rng.gauss(3.0 if answerable else -1.0, 2.0)
+            right = answerable and rng.random() < 1 / (1 + math.exp(-(margin - 1.0)))
+            examples.append(QAExample(qid, f"title{a}", "q?", "gold text", "gold" if answerable else "",
+                                      0 if answerable else -1, ("gold",) if answerable else ()))
+            texts[qid] = "gold" if right else "something else"
+            margins[qid] = margin
+    return examples, texts, margins
+
+
+def test_cross_validation_rotates_every_article_and_reports_out_of_fold_scores():
+    examples, texts, margins = _synthetic()
+    cv = cross_validate(examples, texts, margins)
+    assert [f["held_out"] for f in cv["folds"]] == ["title0", "title1", "title2", "title3"]
+    assert sum(f["questions"] for f in cv["folds"]) == len(examples)
+    assert cv["out_of_fold"]["overall"]["count"] == len(examples)
+    assert 0.75 < cv["auc_answerable"] <= 1.0
+    # out-of-fold F1 cannot beat the in-sample best threshold's F1
+    from qa.training.evaluation import score
+    in_sample = score(texts, margins, examples, cv["threshold"])["overall"]["f1"]
+    assert cv["out_of_fold"]["overall"]["f1"] <= in_sample + 1e-9
+
+
+def test_calibrated_confidence_matches_accuracy_on_held_out_folds():
+    """Here the chance of a right span is exactly logistic in the margin, so a calibration fit on
+    four articles must match the fifth's accuracy within sampling error (2.8 standard errors)."""
+    rng = random.Random(1)
+    examples, texts, margins = [], {}, {}
+    for i in range(3000):
+        qid, margin = f"q{i}", rng.gauss(1.0, 2.5)
+        examples.append(QAExample(qid, f"title{i % 5}", "q?", "gold", "gold", 0, ("gold",)))
+        texts[qid] = "gold" if rng.random() < 1 / (1 + math.exp(-1.5 * (margin - 1.0))) else "other"
+        margins[qid] = margin
+    cv = cross_validate(examples, texts, margins)
+    assert cv["ece_out_of_fold"] < 0.04
+    for row in cv["reliability_out_of_fold"]:
+        if row["count"] >= 200:
+            assert abs(row["mean_confidence"] - row["accuracy"]) < 0.1, row
+    assert cv["calibration"]["scale"] > 0  # a larger margin means a likelier right answer
+
+
+def test_reliability_table_bins_and_error():
+    confidences = np.array([0.05, 0.15, 0.95, 0.95, 1.0])
+    right = np.array([False, False, True, False, True])
+    rows, ece = reliability_table(confidences, right)
+    assert len(rows) == 10 and sum(r["count"] for r in rows) == 5
+    assert rows[9] == {"bin": "0.9–1.0", "count": 3, "mean_confidence": 0.967, "accuracy": 0.667}
+    assert ece == pytest.approx((0.05 + 0.15 + 3 * (2.9 / 3 - 2 / 3)) / 5, abs=1e-4)
+
+
+def test_calibration_of_a_single_class_is_a_constant_rate():
+    calibration = fit_calibration(np.array([1.0, 2.0, 3.0]), np.array([False, False, False]), 0.0)
+    assert calibration.scale == 0.0 and calibration.confidence(5.0, 0.0) < 0.01
+
+
+def test_a_calibration_never_lowers_confidence_as_the_margin_grows():
+    # right answers at low margins only: a logistic fit would slope downwards
+    calibration = fit_calibration(np.array([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]),
+                                  np.array([True, True, False, False, False, False]), 0.0)
+    assert calibration.scale == 0.0
+    assert calibration.confidence(-3.0, 0.0) == calibration.confidence(3.0, 0.0) == pytest.approx(1 / 3)

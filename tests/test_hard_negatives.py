@@ -1,0 +1,108 @@
+"""The rule-made unanswerables: each kind does what its rule says, and the generator is deterministic."""
+
+import random
+
+import pytest
+
+from qa.training.hard_negatives import KINDS, antonym, entity_swap, hard_negatives, negation, sibling_paragraph
+from qa.training.squad_data import QAExample, build_training_mix, mix_composition
+
+CONTEXT = ("Tesla moved to Paris in 1882 to work for the Continental Edison Company. "
+           "His first job there was to install indoor lighting.")
+
+
+def _example(question, answer, context=CONTEXT):
+    return QAExample(qid="q1", title="Tesla", question=question, context=context, answer_text=answer,
+                     answer_start=context.index(answer), golds=(answer,))
+
+
+ARTICLE = {
+    "title": "Tesla",
+    "paragraphs": [
+        {"context": CONTEXT, "qas": [
+            {"id": "a", "question": "In what year did Tesla move to Paris?", "answers": [{"text": "1882", "answer_start": 23}]},
+            {"id": "b", "question": "What was Tesla's first job in Paris?",
+             "answers": [{"text": "install indoor lighting", "answer_start": CONTEXT.index("install indoor lighting")}]},
+            {"id": "c", "question": "When did Tesla start to work for the Continental Edison Company?",
+             "answers": [{"text": "1882", "answer_start": 23}]},
+        ]},
+        {"context": "In 1884 Tesla sailed to New York. Tesla met Edison in New York and worked in his Manhattan shop.",
+         "qas": [{"id": "d", "question": "Where did Tesla sail to?", "answers": [{"text": "New York", "answer_start": 24}]}]},
+        {"context": "Tesla later moved to Prague to study. He lived in Prague with little money in 1880.",
+         "qas": [{"id": "e", "question": "What did Tesla study in Prague?", "answers": []}]},
+    ],
+}
+
+
+def test_entity_swap_replaces_a_mention_with_one_the_paragraph_lacks():
+    example = _example("In what year did Tesla move to Paris?", "1882")
+    entities = {"name": ["Paris", "Prague", "Tesla"], "year": ["1880", "1882"], "number": []}
+    for seed in range(10):
+        negative = entity_swap(example, entities, random.Random(seed))
+        assert negative is not None and negative.kind == "entity_swap"
+        assert negative.question in ("In what year did Tesla move to Prague?", "In what year did Prague move to Paris?")
+        assert (negative.answer_text, negative.answer_start, negative.golds) == ("", -1, ())
+        assert negative.context == example.context
+
+
+def test_entity_swap_needs_a_replacement_missing_from_the_paragraph():
+    example = _example("In what year did Tesla move to Paris?", "1882")
+    assert entity_swap(example, {"name": ["Paris", "Tesla"], "year": [], "number": []}, random.Random(0)) is None
+
+
+def test_negation_negates_the_first_auxiliary_unless_the_answer_sentence_is_negated():
+    assert negation(_example("What was Tesla's first job in Paris?", "install indoor lighting")).question == \
+        "What wasn't Tesla's first job in Paris?"
+    assert negation(_example("What wasn't Tesla's first job?", "install indoor lighting")) is None
+    negated_context = "Tesla did not stay in Paris; he moved to Prague in 1880."
+    assert negation(_example("Where did Tesla move?", "Prague", negated_context)) is None
+    assert negation(_example("Tesla's job?", "install indoor lighting")) is None  # no auxiliary verb
+
+
+def test_antonym_swaps_a_word_whose_opposite_the_paragraph_lacks():
+    assert antonym(_example("What was Tesla's first job in Paris?", "install indoor lighting")).question == \
+        "What was Tesla's last job in Paris?"
+    with_last = CONTEXT + " His last job there was in 1884."
+    assert antonym(_example("What was Tesla's first job in Paris?", "install indoor lighting", with_last)) is None
+    assert antonym(_example("Where is the East River?", "Paris")) is None  # a name, not the word
+
+
+def test_sibling_paragraph_shares_words_but_not_the_answer():
+    paragraphs = [p["context"] for p in ARTICLE["paragraphs"]]
+    from qa.training.hard_negatives import _content_words
+
+    words = [_content_words(p) for p in paragraphs]
+    example = _example("What did Tesla study in Prague when he moved?", "install indoor lighting")
+    negative = sibling_paragraph(example, paragraphs, words, own=0)
+    assert negative.context == paragraphs[2] and negative.question == example.question
+    # a paragraph holding the answer text is never used
+    example = _example("Where did Tesla work in 1882?", "Paris")
+    assert sibling_paragraph(example, paragraphs + ["Tesla worked in Paris in 1882."],
+                             words + [_content_words("Tesla worked in Paris in 1882.")], own=0) is None
+
+
+def test_generator_is_deterministic_and_labels_every_negative_unanswerable():
+    first = hard_negatives([ARTICLE], KINDS, rate=1.0, seed=5)
+    again = hard_negatives([ARTICLE], KINDS, rate=1.0, seed=5)
+    assert first == again
+    assert set(first) == set(KINDS)
+    made = [e for kind in KINDS for e in first[kind]]
+    assert made, "every kind applies to some question of the article"
+    for e in made:
+        assert e.answer_text == "" and e.golds == () and e.kind in KINDS
+    assert all(e.qid != "e" and not e.qid.startswith("e-") for e in made)  # only answerable questions are used
+    assert hard_negatives([ARTICLE], KINDS, rate=0.0, seed=5) == {kind: [] for kind in KINDS}
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown kind"):
+        hard_negatives([ARTICLE], ("paraphrase",), rate=1.0, seed=0)
+
+
+def test_training_mix_holds_the_hard_negatives_in_proportion():
+    mix = build_training_mix([ARTICLE], [], None, 0, 0.0, seed=3, hard_kinds=KINDS, hard_rate=1.0)
+    counts = mix_composition(mix)
+    assert counts["answerable"] == 4
+    assert sum(counts.get(kind, 0) for kind in KINDS) >= 4
+    capped = build_training_mix([ARTICLE], [], 6, 0, 0.0, seed=3, hard_kinds=KINDS, hard_rate=1.0)
+    assert len(capped) == 6 and mix_composition(capped)["answerable"] >= 1
