@@ -60,3 +60,28 @@ def test_train_reader_is_bounded_resumable_and_ships_a_model(tiny_data, tmp_path
     assert "| HasAns |" in card and "qa train-reader" in card
     threshold = json.loads((out / "reader_config.json").read_text())["no_answer_threshold"]
     assert threshold == report["results"]["threshold"]
+
+
+def test_train_reader_with_hard_negatives_short_windows_and_frozen_layers(tiny_data, tmp_path):
+    out = tmp_path / "reader"
+    result = run_qa("train-reader", "--squad-train", str(tiny_data["train"]), "--tune-file", str(tiny_data["tune"]),
+                    "--eval-file", str(tiny_data["eval"]), "--output", str(out), "--run-dir", str(tmp_path / "run"),
+                    "--batch-size", "4", "--max-length", "64", "--stride", "16", "--threads", "1", "--max-steps", "1",
+                    "--hard-negatives", "negation,antonym,sibling_paragraph,entity_swap", "--hard-rate", "1",
+                    "--train-window-tokens", "48", "--freeze-layers", "2", timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "training 7098626 of 22566146 weights" in result.stderr  # embeddings + 2 of 6 layers frozen
+    report = json.loads((out / "training_report.json").read_text())
+    assert report["progress"]["windows_in_mix"] == report["progress"]["examples_in_mix"]  # one window each
+    assert {"negation", "sibling_paragraph", "answerable"} <= set(report["progress"]["mix"])
+    config = json.loads((out / "reader_config.json").read_text())
+    assert config["calibration"]["scale"] >= 0
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "rule-made hard negatives" in card and "## Confidence" in card and "| 0.9–1.0 |" in card
+
+
+def test_train_reader_refuses_an_unknown_hard_negative_kind(tiny_data, tmp_path):
+    result = run_qa("train-reader", "--squad-train", str(tiny_data["train"]), "--output", str(tmp_path / "r"),
+                    "--hard-negatives", "negation,paraphrase")
+    assert result.returncode == 2
+    assert "unknown kind(s) paraphrase" in result.stderr and "Traceback" not in result.stderr
