@@ -6,6 +6,7 @@ import random
 import numpy as np
 import pytest
 
+from qa.reading.confidence import answer_confidence
 from qa.training.calibration import cross_validate, fit_calibration, reliability_table
 from qa.training.squad_data import QAExample
 
@@ -70,12 +71,20 @@ def test_reliability_table_bins_and_error():
 
 def test_calibration_of_a_single_class_is_a_constant_rate():
     calibration = fit_calibration(np.array([1.0, 2.0, 3.0]), np.array([False, False, False]), 0.0)
-    assert calibration.scale == 0.0 and calibration.confidence(5.0, 0.0) < 0.01
+    assert calibration["scale"] == 0.0 and answer_confidence(5.0, 0.0, calibration) < 0.01
+    assert fit_calibration(np.array([]), np.array([], dtype=bool), 0.0) is None
 
 
 def test_a_calibration_never_lowers_confidence_as_the_margin_grows():
     # right answers at low margins only: a logistic fit would slope downwards
     calibration = fit_calibration(np.array([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0]),
                                   np.array([True, True, False, False, False, False]), 0.0)
-    assert calibration.scale == 0.0
-    assert calibration.confidence(-3.0, 0.0) == calibration.confidence(3.0, 0.0) == pytest.approx(1 / 3)
+    assert calibration["scale"] == 0.0
+    assert answer_confidence(-3.0, 0.0, calibration) == answer_confidence(3.0, 0.0, calibration) == pytest.approx(1 / 3)
+
+
+def test_one_article_chooses_a_threshold_but_judges_nothing():
+    examples, texts, margins = _synthetic(articles=1)
+    cv = cross_validate(examples, texts, margins)
+    assert cv["folds"] == [] and cv["out_of_fold"] == {} and cv["reliability_out_of_fold"] == []
+    assert cv["calibration"]["scale"] > 0

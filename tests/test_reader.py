@@ -10,7 +10,8 @@ import pytest
 from haystack import Document
 
 from qa.paths import DEFAULT_READER_DIR, ModelMissing, reader_model_path
-from qa.reading.reader import SpanReader, answer_confidence
+from qa.reading.confidence import answer_confidence
+from qa.reading.reader import SpanReader
 from tests.conftest import DEMO_QUESTION, SAMPLE_ARTICLE
 
 

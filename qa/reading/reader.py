@@ -22,20 +22,10 @@ from haystack.dataclasses import ExtractedAnswer
 
 from qa.paths import reader_model_path
 from qa.reading import READER_CONFIG
+from qa.reading.confidence import answer_confidence
 from qa.reading.span_decoder import best_spans, null_score, snap_to_words
 from qa.reading.inference import window_logits
 from qa.reading.windows import make_windows
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
-
-
-def answer_confidence(margin: float, threshold: float, calibration: dict | None) -> float:
-    """The chance that a span with this margin is right (uncalibrated: sigmoid(margin − threshold))."""
-    if not calibration:
-        return _sigmoid(margin - threshold)
-    return _sigmoid(calibration["scale"] * (margin - threshold) + calibration["bias"])
 
 
 @component

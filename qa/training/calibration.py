@@ -15,42 +15,35 @@ SQuAD F1 against the gold answers is at least 0.5 (an unanswerable question has 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from qa.squad_metric import best_over_golds, best_threshold
+from qa.reading.confidence import answer_confidence
+from qa.squad_metric import SquadScores, best_over_golds, best_threshold
 from qa.training.squad_data import QAExample
 
 RIGHT_F1 = 0.5
 BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
-@dataclass(frozen=True)
-class Calibration:
-    scale: float
-    bias: float
-
-    def confidence(self, margin: float, threshold: float) -> float:
-        x = self.scale * (margin - threshold) + self.bias
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
-
-
 def is_right(example: QAExample, text: str) -> bool:
     return bool(example.golds) and best_over_golds(list(example.golds), text)[1] >= RIGHT_F1
 
 
-def fit_calibration(margins: np.ndarray, right: np.ndarray, threshold: float) -> Calibration:
+def fit_calibration(margins: np.ndarray, right: np.ndarray, threshold: float) -> dict | None:
+    """``{"scale", "bias"}`` for qa.reading.confidence.answer_confidence; None without data."""
     from sklearn.linear_model import LogisticRegression
 
+    if not len(right):
+        return None
     rate = float(np.clip(right.mean(), 1e-3, 1 - 1e-3))
-    constant = Calibration(0.0, math.log(rate / (1 - rate)))  # nothing to separate: an honest flat rate
+    constant = {"scale": 0.0, "bias": math.log(rate / (1 - rate))}  # nothing to separate: an honest flat rate
     if right.all() or not right.any():
         return constant
     model = LogisticRegression(C=1e4).fit((margins - threshold).reshape(-1, 1), right.astype(int))
     scale = float(model.coef_[0, 0])
     # a larger margin must never mean a lower confidence: answers are ranked by it
-    return Calibration(scale, float(model.intercept_[0])) if scale > 0 else constant
+    return {"scale": scale, "bias": float(model.intercept_[0])} if scale > 0 else constant
 
 
 def roc_auc(margins: np.ndarray, positive: np.ndarray) -> float:
@@ -82,14 +75,15 @@ def reliability_table(confidences: np.ndarray, right: np.ndarray) -> tuple[list[
 def cross_validate(examples: list[QAExample], texts: dict[str, str], margins: dict[str, float]) -> dict:
     """Leave one article out at a time: threshold (best F1) and calibration fit on the others,
     judged on it. Returns the final threshold and calibration (fit on all articles), the pooled
-    out-of-fold SQuAD scores and reliability table, and the per-fold thresholds."""
-    from qa.squad_metric import SquadScores
-
+    out-of-fold SQuAD scores and reliability table, and the per-fold thresholds (none with fewer
+    than two articles: then nothing is left to judge on)."""
     titles = sorted({e.title for e in examples})
+    if len(titles) < 2:
+        titles = []
     margin_of = np.array([margins[e.qid] for e in examples])
     right = np.array([is_right(e, texts[e.qid]) for e in examples])
     golds = {e.qid: list(e.golds) for e in examples}
-    oof_conf = np.zeros(len(examples))
+    oof_conf, judged = np.zeros(len(examples)), np.zeros(len(examples), dtype=bool)
     scores = SquadScores()
     folds = []
     for title in titles:
@@ -97,18 +91,19 @@ def cross_validate(examples: list[QAExample], texts: dict[str, str], margins: di
         rest = [e for e, h in zip(examples, held) if not h]
         threshold, _ = best_threshold({e.qid: margins[e.qid] for e in rest}, texts, golds)
         calibration = fit_calibration(margin_of[~held], right[~held], threshold)
+        judged |= held
         for i in np.flatnonzero(held):
             e = examples[i]
-            oof_conf[i] = calibration.confidence(margins[e.qid], threshold)
+            oof_conf[i] = answer_confidence(margins[e.qid], threshold, calibration)
             scores.add(list(e.golds), texts[e.qid] if margins[e.qid] > threshold else "")
         folds.append({"held_out": title, "threshold": round(threshold, 3), "questions": int(held.sum())})
     threshold, _ = best_threshold(margins, texts, golds)
     calibration = fit_calibration(margin_of, right, threshold)
-    table, ece = reliability_table(oof_conf, right)
+    table, ece = reliability_table(oof_conf[judged], right[judged]) if judged.any() else ([], None)
     return {
         "threshold": threshold,
-        "calibration": {"scale": calibration.scale, "bias": calibration.bias},
-        "out_of_fold": scores.summary(),
+        "calibration": calibration,
+        "out_of_fold": scores.summary() if judged.any() else {},
         "reliability_out_of_fold": table,
         "ece_out_of_fold": ece,
         "auc_answerable": round(roc_auc(margin_of, np.array([bool(e.golds) for e in examples])), 4),
