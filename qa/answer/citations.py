@@ -36,6 +36,7 @@ class CitedAnswerBuilder(HoldsDocumentStore):
     def run(self, query: str, answers: list[ExtractedAnswer], no_answer: bool, top_k: int = 5) -> dict[str, Any]:
         sources: dict[str, Any] = {}
         merged: dict[tuple[str, int, int], dict] = {}
+        passes: dict[tuple[str, int, int], bool] = {}  # the reader's own answer/abstain verdict per span
         for answer in answers:
             chunk = answer.document
             source_id = chunk.meta.get("source_id")
@@ -57,10 +58,10 @@ class CitedAnswerBuilder(HoldsDocumentStore):
                 "answer": answer.data, "score": round(float(answer.score), 4),
                 "document_id": source_id, "document_name": source.name,
                 "start": start, "end": end, "context": context, "context_start": context_start,
-                "chunk_id": chunk.id, "passes_threshold": bool(answer.meta.get("answers", True)),
+                "chunk_id": chunk.id,
             }
+            passes[key] = bool(answer.meta.get("answers", True))
         ranked = sorted(merged.values(), key=lambda a: a["score"], reverse=True)[:top_k]
-        no_answer = no_answer or not ranked or not ranked[0]["passes_threshold"]
-        for answer in ranked:
-            del answer["passes_threshold"]
+        top = ranked[0] if ranked else None
+        no_answer = no_answer or top is None or not passes[(top["document_id"], top["start"], top["end"])]
         return {"result": {"question": query, "no_answer": no_answer, "answers": ranked}}

@@ -40,17 +40,23 @@ def label_window(window: Window, example: QAExample) -> TrainingWindow:
     return TrainingWindow(window, start, end)
 
 
+def labelled_windows_by_example(
+    tokenizer, examples: list[QAExample], max_length: int, stride: int, chunk: int = 2000
+) -> list[list[TrainingWindow]]:
+    """Every labelled window of every example, grouped by example, in example order (tokenised
+    ``chunk`` examples at a time)."""
+    grouped: list[list[TrainingWindow]] = [[] for _ in examples]
+    for begin in range(0, len(examples), chunk):
+        part = examples[begin : begin + chunk]
+        for w in make_windows(tokenizer, [e.question for e in part], [e.context for e in part], max_length, stride):
+            grouped[begin + w.pair_index].append(label_window(w, part[w.pair_index]))
+    return grouped
+
+
 def training_windows(
     tokenizer, examples: list[QAExample], max_length: int, stride: int, chunk: int = 2000
 ) -> list[TrainingWindow]:
-    labelled = []
-    for begin in range(0, len(examples), chunk):
-        part = examples[begin : begin + chunk]
-        windows = make_windows(
-            tokenizer, [e.question for e in part], [e.context for e in part], max_length, stride
-        )
-        labelled.extend(label_window(w, part[w.pair_index]) for w in windows)
-    return labelled
+    return [w for group in labelled_windows_by_example(tokenizer, examples, max_length, stride, chunk) for w in group]
 
 
 def answer_windows(
@@ -67,16 +73,10 @@ def answer_windows(
     """
     rng = random.Random(seed)
     chosen = []
-    for begin in range(0, len(examples), chunk):
-        part = examples[begin : begin + chunk]
-        by_example: dict[int, list[TrainingWindow]] = {}
-        for w in make_windows(tokenizer, [e.question for e in part], [e.context for e in part], max_length, stride):
-            by_example.setdefault(w.pair_index, []).append(label_window(w, part[w.pair_index]))
-        for index in sorted(by_example):
-            candidates = by_example[index]
-            if part[index].answer_text:
-                candidates = [w for w in candidates if w.start > 0] or candidates
-            chosen.append(rng.choice(candidates))
+    for example, candidates in zip(examples, labelled_windows_by_example(tokenizer, examples, max_length, stride, chunk)):
+        if example.answer_text:
+            candidates = [w for w in candidates if w.start > 0] or candidates
+        chosen.append(rng.choice(candidates))
     return chosen
 
 
