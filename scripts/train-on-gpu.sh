@@ -34,7 +34,7 @@ train)
         --squad-train "$DATA/squad1.1-train.json.gz" --tune-file "$DATA/squad2-dev-tune.json.gz" \
         --eval-file "$DATA/squad2-dev-sample.json" \
         --seed "${GPU_SEED:-53}" --heldout-seed 13 --tune-repeats "${GPU_TUNE_REPEATS:-4}" \
-        --hard-negatives "${GPU_HARD_NEGATIVES:-entity_swap,negation,antonym,sibling_paragraph}" --hard-rate 0.25 \
+        --hard-negatives "${GPU_HARD_NEGATIVES:-entity_swap,negation,antonym,sibling_paragraph,answer_sentence_removed}" --hard-rate 0.25 \
         --lr "${GPU_LR:-1e-4}" --time-budget "${GPU_MINUTES:-4}" \
         --output /tmp/reader-gpu --run-dir /tmp/reader-gpu-run 2>&1 | tee "$OUT/train.log"
     cp /tmp/reader-gpu/training_report.json "$OUT/"

@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from qa.training.hard_negatives import KINDS, antonym, entity_swap, hard_negatives, negation, sibling_paragraph
+from qa.training.hard_negatives import (KINDS, answer_sentence_removed, antonym, entity_swap, hard_negatives, negation,
+                                       sibling_paragraph)
 from qa.training.squad_data import QAExample, build_training_mix, mix_composition
 
 CONTEXT = ("Tesla moved to Paris in 1882 to work for the Continental Edison Company. "
@@ -79,6 +80,33 @@ def test_sibling_paragraph_shares_words_but_not_the_answer():
     example = _example("Where did Tesla work in 1882?", "Paris")
     assert sibling_paragraph(example, paragraphs + ["Tesla worked in Paris in 1882."],
                              words + [_content_words("Tesla worked in Paris in 1882.")], own=0) is None
+
+
+DEAL = ("The new deal, slated to begin at midnight local time, was announced on Saturday. "
+        "Both sides accused each other of attacks. "
+        "France has called for an end since fighting broke out on the morning of September 27. "
+        "“We cannot ignore the conflict,” Macron said.")
+
+
+def test_answer_sentence_removed_keeps_the_distractors_and_drops_the_answer():
+    negative = answer_sentence_removed(_example("When did fighting start between both sides?", "September 27",
+                                                context=DEAL))
+    assert negative is not None and negative.answer_start == -1 and negative.golds == ()
+    assert "September 27" not in negative.context and "fighting broke out" not in negative.context
+    assert negative.context.startswith("The new deal, slated to begin at midnight")
+    assert negative.context.endswith("Macron said.")
+
+
+def test_answer_sentence_removed_needs_shared_words_and_an_answer_not_repeated_elsewhere():
+    # nothing left in common with the question
+    assert answer_sentence_removed(_example("What happened on September 27?", "September 27", context=DEAL)) is None
+    # the answer also appears in a kept sentence
+    repeated = DEAL + " Fighting between the sides resumed on September 27 too."
+    assert answer_sentence_removed(_example("When did fighting start between both sides?", "September 27",
+                                            context=repeated)) is None
+    # a one-sentence paragraph leaves nothing to read
+    assert answer_sentence_removed(_example("In what year did Tesla move to Paris?", "1882",
+                                            context="Tesla moved to Paris in 1882.")) is None
 
 
 def test_generator_is_deterministic_and_labels_every_negative_unanswerable():

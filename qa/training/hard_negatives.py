@@ -16,6 +16,11 @@ file order), without any model or downloaded data:
   when the opposite appears nowhere in the paragraph.
 - ``sibling_paragraph``: the question paired with the paragraph of its article that shares most
   of its content words but holds none of its answers.
+- ``answer_sentence_removed``: the question's own paragraph without the sentence(s) holding the
+  answer, kept when what is left still shares content words with the question. The rest of the
+  paragraph is the most convincing distractor there is ("the deal was slated to begin at
+  midnight" for "When did fighting start?"); seen beside the full paragraph, it teaches that
+  sharing words with the question is not the same as answering it.
 
 The label can be wrong now and then (a swapped name may still be answered indirectly); the
 rules keep the cases where the paragraph plainly lacks the new term, which is the common case.
@@ -29,7 +34,7 @@ from collections import Counter
 
 from qa.training.squad_data import QAExample
 
-KINDS = ("entity_swap", "negation", "antonym", "sibling_paragraph")
+KINDS = ("entity_swap", "negation", "antonym", "sibling_paragraph", "answer_sentence_removed")
 
 _YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})\b"
 _NUMBER = r"\b\d+(?:[.,]\d+)*\b"
@@ -163,6 +168,34 @@ def sibling_paragraph(example: QAExample, paragraphs: list[str], paragraph_words
     return None if best is None else _negative(example, "sibling_paragraph", context=best)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in ``text`` (a full stop, ! or ? followed by a capital)."""
+    spans, begin = [], 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        spans.append((begin, m.start()))
+        begin = m.end()
+    spans.append((begin, len(text)))
+    return [(b, e) for b, e in spans if text[b:e].strip()]
+
+
+def answer_sentence_removed(example: QAExample) -> QAExample | None:
+    answer_end = example.answer_start + len(example.answer_text)
+    sentences = _sentence_spans(example.context)
+    kept = [(b, e) for b, e in sentences if e <= example.answer_start or b >= answer_end]
+    if len(kept) < 2 or len(kept) == len(sentences):
+        return None
+    rest = " ".join(example.context[b:e] for b, e in kept)
+    rest_lower = rest.lower()
+    if any(g.lower() in rest_lower for g in example.golds if g):
+        return None
+    if len(_content_words(example.question) & _content_words(rest)) < 2:
+        return None
+    return _negative(example, "answer_sentence_removed", context=rest)
+
+
 def _article_entities(article: dict) -> dict[str, list[str]]:
     counts: dict[str, Counter] = {kind: Counter() for kind in _ENTITY_TYPES}
     for paragraph in article["paragraphs"]:
@@ -198,6 +231,8 @@ def hard_negatives(articles: list[dict], kinds: tuple[str, ...], rate: float, se
                         negative = negation(example)
                     elif kind == "antonym":
                         negative = antonym(example)
+                    elif kind == "answer_sentence_removed":
+                        negative = answer_sentence_removed(example)
                     else:
                         negative = sibling_paragraph(example, contexts, context_words, own)
                     if negative is not None:
