@@ -20,19 +20,23 @@ from typing import Any
 from haystack import Document, component, default_from_dict, default_to_dict
 from haystack.dataclasses import ExtractedAnswer
 
+from qa import paths
 from qa.paths import reader_model_path
 from qa.reading import READER_CONFIG
 from qa.reading.confidence import answer_confidence
 from qa.reading.span_decoder import best_spans, null_score, snap_to_words
-from qa.reading.inference import window_logits
+from qa.reading.span_models import BACKENDS, load_span_model, span_logits
 from qa.reading.windows import make_windows
 
 
 @component
 class SpanReader:
     def __init__(self, model: str | None = None, top_k: int = 5, answers_per_document: int = 3,
-                 no_answer_threshold: float | None = None, batch_size: int = 16):
+                 no_answer_threshold: float | None = None, batch_size: int = 16, backend: str | None = None):
         self.model = reader_model_path(model)  # fails with instructions when missing
+        self.backend = backend or paths.READER_BACKEND
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown reader backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
         config_file = Path(self.model) / READER_CONFIG
         config = json.loads(config_file.read_text()) if config_file.exists() else {}
         self.no_answer_threshold = (
@@ -49,7 +53,8 @@ class SpanReader:
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(self, model=self.model, top_k=self.top_k, answers_per_document=self.answers_per_document,
-                               no_answer_threshold=self.no_answer_threshold, batch_size=self.batch_size)
+                               no_answer_threshold=self.no_answer_threshold, batch_size=self.batch_size,
+                               backend=self.backend)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "SpanReader":
@@ -57,12 +62,10 @@ class SpanReader:
 
     def warm_up(self) -> None:
         if self._model is None:
-            import torch
-            from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+            from transformers import AutoTokenizer
 
             self._tokenizer = AutoTokenizer.from_pretrained(self.model)
-            # Shipped in fp16 to halve the repository size; computed in fp32 (fast on CPUs).
-            self._model = AutoModelForQuestionAnswering.from_pretrained(self.model, dtype=torch.float32).eval()
+            self._model = load_span_model(self.model, self.backend, paths.CACHE_DIR)
 
     @component.output_types(answers=list[ExtractedAnswer], no_answer=bool)
     def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
@@ -76,7 +79,7 @@ class SpanReader:
                                self.max_length, self.stride)
         nulls = [math.inf] * len(documents)
         spans: list[list] = [[] for _ in documents]
-        for w, s, e in window_logits(self._model, windows, self._tokenizer.pad_token_id, self.batch_size):
+        for w, s, e in span_logits(self._model, windows, self._tokenizer.pad_token_id, self.batch_size):
             nulls[w.pair_index] = min(nulls[w.pair_index], null_score(s, e))
             spans[w.pair_index].extend(best_spans(s, e, w.offsets, n_best=self.answers_per_document))
         # One question, one set of passages: like the windows of one long document (the SQuAD 2.0

@@ -1,0 +1,109 @@
+"""The reader's network behind one interface, run by ONNX Runtime or by torch.
+
+Both take a padded batch of numpy arrays (``input_ids``, ``attention_mask``, ``token_type_ids``)
+and return numpy start and end logits, so the span decoding above them does not know which one
+ran. ONNX Runtime is the default (same logits, about twice as fast on CPU); torch stays
+selectable (``QA_READER_BACKEND=torch``) for comparison, and is what the reader falls back to
+when no export can be made.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("onnx", "torch")
+
+
+class TorchSpanModel:
+    backend = "torch"
+
+    def __init__(self, model_dir: str | Path, device: str = "cpu"):
+        import torch
+        from transformers import AutoModelForQuestionAnswering
+
+        # Shipped in fp16 to halve the repository size; computed in fp32 (fast on CPUs).
+        self._model = AutoModelForQuestionAnswering.from_pretrained(str(model_dir), dtype=torch.float32)
+        self._model.to(device).eval()
+        self._device = device
+
+    def logits(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+
+        with torch.inference_mode():
+            out = self._model(**{k: torch.from_numpy(v).to(self._device) for k, v in batch.items()})
+        return out.start_logits.float().cpu().numpy(), out.end_logits.float().cpu().numpy()
+
+
+class OnnxSpanModel:
+    backend = "onnx"
+
+    def __init__(self, onnx_file: str | Path, threads: int | None = None):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def logits(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        feed = {k: v.astype(np.int64, copy=False) for k, v in batch.items() if k in self._inputs}
+        if "token_type_ids" in self._inputs and "token_type_ids" not in feed:
+            feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
+        start, end = self._session.run(["start_logits", "end_logits"], feed)
+        return start, end
+
+
+def load_span_model(model_dir: str | Path, backend: str, cache_dir: str | Path):
+    """The reader's network for ``backend``; ONNX falls back to torch (with a warning) when the
+    export cannot be made or loaded, so a service still answers, only slower."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown reader backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if backend == "onnx":
+        try:
+            from qa.reading.onnx_export import ensure_onnx_reader
+
+            return OnnxSpanModel(ensure_onnx_reader(model_dir, cache_dir))
+        except Exception as exc:  # noqa: BLE001 - any export/runtime failure means "use torch"
+            log.warning("ONNX reader unavailable (%s: %s); running the reader with torch", type(exc).__name__, exc)
+    return TorchSpanModel(model_dir)
+
+
+def pad_windows(windows, pad_token_id: int) -> dict[str, np.ndarray]:
+    """Pad windows to the longest one (dynamic padding) as int64 numpy arrays."""
+    width = max(len(w.input_ids) for w in windows)
+    ids = np.full((len(windows), width), pad_token_id, dtype=np.int64)
+    mask = np.zeros((len(windows), width), dtype=np.int64)
+    types = np.zeros((len(windows), width), dtype=np.int64)
+    for row, w in enumerate(windows):
+        n = len(w.input_ids)
+        ids[row, :n] = w.input_ids
+        mask[row, :n] = 1
+        if w.token_type_ids is not None:
+            types[row, :n] = w.token_type_ids
+    batch = {"input_ids": ids, "attention_mask": mask}
+    if windows[0].token_type_ids is not None:
+        batch["token_type_ids"] = types
+    return batch
+
+
+def span_logits(span_model, windows, pad_token_id: int, batch_size: int = 16):
+    """Run the network over windows; yield ``(window, start_logits, end_logits)`` per window.
+
+    Windows of similar length are batched together so padding stays small; the logits are cut
+    to the window's own length.
+    """
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+    for begin in range(0, len(order), batch_size):
+        part = [windows[i] for i in order[begin : begin + batch_size]]
+        starts, ends = span_model.logits(pad_windows(part, pad_token_id))
+        for row, window in enumerate(part):
+            n = len(window.input_ids)
+            yield window, starts[row, :n], ends[row, :n]
