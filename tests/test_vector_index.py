@@ -7,18 +7,18 @@ import numpy as np
 from qa.store.vectors import VectorIndex
 
 
-def _index(generation: int) -> VectorIndex:
-    rng = np.random.default_rng(generation)
+def _index(seq: int) -> VectorIndex:
+    rng = np.random.default_rng(seq)
     rows = [(i + 1, rng.random(8).astype(np.float64).tobytes()) for i in range(50)]
-    return VectorIndex.build(8, generation, rows)
+    return VectorIndex.build(8, seq, rows)
 
 
 def test_concurrent_saves_never_fail_and_leave_a_loadable_file(tmp_path):
     path = tmp_path / "vectors.faiss"
     errors = []
 
-    def saver(generation: int):
-        vectors = _index(generation)
+    def saver(seq: int):
+        vectors = _index(seq)
         for _ in range(15):
             try:
                 vectors.save(path)
@@ -32,6 +32,6 @@ def test_concurrent_saves_never_fail_and_leave_a_loadable_file(tmp_path):
         t.join()
     assert errors == []
     loaded = VectorIndex.load(path)
-    assert loaded is not None and loaded.generation in {1, 2, 3, 4} and loaded.index.ntotal == 50
-    assert VectorIndex.saved_generation(path) == loaded.generation
+    assert loaded is not None and loaded.seq in {1, 2, 3, 4} and loaded.index.ntotal == 50
+    assert VectorIndex.saved_seq(path) == loaded.seq
     assert list(tmp_path.glob("*.tmp")) == []

@@ -105,4 +105,4 @@ class Indexer:
 
     def finish(self) -> None:
         """Bring the derived FAISS file up to date (once per run, not per file)."""
-        self.store.persist_vectors()
+        self.store.persist_vectors(force=True)

@@ -2,13 +2,17 @@
 
 SQLite is the single source of truth for sources (the user's files and their stored text),
 chunks (Haystack ``Document``s), metadata and embeddings. Every write is one transaction, so an
-acknowledged write survives a ``kill -9``. The FAISS index is derived: rebuilt from SQLite when
-its file is missing or out of date (see ``qa.store.vectors``).
+acknowledged write survives a ``kill -9``. The FAISS index is derived: each process keeps one in
+memory and brings it up to date by applying the store's logged vector changes since the last one
+it holds (see ``qa.store.vectors``), so a write costs every worker only the chunks it touched. The
+file on disk spares a new process the full build; it is rewritten after ``PERSIST_AFTER_CHANGES``
+changes (or on ``persist_vectors(force=True)``), since the log covers whatever it lacks.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -25,10 +29,15 @@ from haystack.utils.filters import document_matches_filter
 
 from qa import durable_sqlite
 from qa.store.schema import SCHEMA
-from qa.store.vectors import VectorIndex
+from qa.store.vectors import VectorIndex, write_atomically
+
+log = logging.getLogger(__name__)
 
 DB_FILE = "store.sqlite3"
 VECTORS_FILE = "vectors.faiss"
+PERSIST_AFTER_CHANGES = 5_000  # logged vector changes a process applies at start before the file is rewritten
+KEEP_CHANGES = 200_000  # log entries kept behind the saved file, for processes that are that far behind
+_IN_CLAUSE = 500  # rowids per "IN (...)" query
 
 
 class EmbeddingModelMismatch(RuntimeError):
@@ -261,8 +270,8 @@ class SQLiteDocumentStore:
     ) -> list[Document]:
         """Nearest chunks by cosine similarity (FAISS), best first; ``score`` is the cosine."""
         _validate_filters(filters)
-        vectors = self.vector_index()
-        hits = vectors.search(query_embedding, top_k * (10 if filters else 1))
+        with self._vectors_lock:
+            hits = self._current_vectors().search(query_embedding, top_k * (10 if filters else 1))
         docs = self._by_rowids(self._conn(), hits)
         if filters:
             docs = [d for d in docs if document_matches_filter(filters=filters, document=d)]
@@ -287,30 +296,75 @@ class SQLiteDocumentStore:
 
     # -- derived vector index ----------------------------------------------------------------
     def vector_index(self) -> VectorIndex:
-        """The FAISS index for the current generation: cached, loaded from disk, or rebuilt."""
+        """The FAISS index as of the latest committed write (do not search it while other threads
+        write: ``embedding_retrieval`` searches under the lock)."""
         with self._vectors_lock:
-            generation = self.generation()
-            if self._vectors is not None and self._vectors.generation == generation:
-                return self._vectors
-            path = self._dir / VECTORS_FILE
-            if VectorIndex.saved_generation(path) == generation:
-                loaded = VectorIndex.load(path)
-                if loaded is not None:
-                    self._vectors = loaded
-                    return loaded
-            with self._read() as conn:
-                generation = int(conn.execute("SELECT value FROM settings WHERE key='generation'").fetchone()[0])
-                rows = conn.execute("SELECT rowid, embedding FROM documents WHERE embedding IS NOT NULL").fetchall()
-            dim = self.embedding_dim or (len(rows[0][1]) // 8 if rows else 1)
-            self._vectors = VectorIndex.build(dim, generation, rows)
-            return self._vectors
+            return self._current_vectors()
 
-    def persist_vectors(self) -> VectorIndex:
-        """Bring the FAISS file up to date with the store (atomic replace)."""
-        vectors = self.vector_index()
+    def _current_vectors(self) -> VectorIndex:
+        """Bring the in-memory index up to date: the cached one, else the file, else a full build;
+        then the logged changes it lacks. Caller holds ``_vectors_lock``."""
+        with self._read() as conn:  # one snapshot: the log head, the changes and the embeddings agree
+            head = _vector_log_head(conn)
+            vectors = self._vectors
+            if vectors is not None and vectors.seq == head:
+                return vectors
+            pruned = int(self._setting(conn, "vector_changes_pruned_through") or 0)
+            if vectors is None or vectors.seq < pruned or vectors.seq > head:
+                vectors = VectorIndex.load(self._dir / VECTORS_FILE)
+                if vectors is not None and not (pruned <= vectors.seq <= head and vectors.dim == self._dim(conn)):
+                    vectors = None
+            if vectors is None:
+                rows = conn.execute("SELECT rowid, embedding FROM documents WHERE embedding IS NOT NULL")
+                vectors = VectorIndex.build(self._dim(conn), head, rows)
+                log.info("built the vector index of %d chunks from the store", len(vectors))
+            elif vectors.seq < head:
+                changed = [r for (r,) in conn.execute(
+                    "SELECT DISTINCT doc_rowid FROM vector_changes WHERE seq > ? AND seq <= ?", (vectors.seq, head))]
+                rows = []
+                for begin in range(0, len(changed), _IN_CLAUSE):
+                    part = changed[begin : begin + _IN_CLAUSE]
+                    rows += conn.execute(
+                        f"SELECT rowid, embedding FROM documents WHERE embedding IS NOT NULL "
+                        f"AND rowid IN ({','.join('?' * len(part))})", part).fetchall()
+                vectors.apply(head, changed, rows)
+        self._vectors = vectors
+        return vectors
+
+    def _dim(self, conn) -> int:
+        if self.embedding_dim:
+            return self.embedding_dim
+        row = conn.execute("SELECT embedding FROM documents WHERE embedding IS NOT NULL LIMIT 1").fetchone()
+        return len(row[0]) // 8 if row else 1
+
+    @staticmethod
+    def _setting(conn, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def persist_vectors(self, force: bool = False) -> VectorIndex:
+        """Rewrite the FAISS file (atomically) when it lags the store by ``PERSIST_AFTER_CHANGES``
+        changes, or at all when ``force``; then trim the change log far behind it."""
+        from filelock import FileLock
+
         path = self._dir / VECTORS_FILE
-        if VectorIndex.saved_generation(path) != vectors.generation:
-            vectors.save(path)
+        with self._vectors_lock:
+            vectors = self._current_vectors()
+            saved = VectorIndex.saved_seq(path)
+            if saved == vectors.seq or (not force and saved is not None and vectors.seq - saved < PERSIST_AFTER_CHANGES):
+                return vectors
+            header, payload = vectors.to_parts()  # a snapshot, written outside the lock
+            seq = vectors.seq
+        with FileLock(str(path) + ".lock", timeout=120):  # never replace a newer file with an older one
+            saved = VectorIndex.saved_seq(path)
+            if saved is None or saved < seq:
+                write_atomically(path, header, payload)
+        with self._write(bump=False) as conn:
+            through = max(0, seq - KEEP_CHANGES)
+            conn.execute("DELETE FROM vector_changes WHERE seq <= ?", (through,))
+            conn.execute("INSERT INTO settings (key, value) VALUES ('vector_changes_pruned_through', ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
+                         (str(through),))
         return vectors
 
     # -- sources (the user's files) ----------------------------------------------------------
@@ -360,6 +414,12 @@ class SQLiteDocumentStore:
         with self._write() as conn:
             conn.execute("DELETE FROM documents WHERE source_id = ?", (source_id,))
             return conn.execute("DELETE FROM sources WHERE id = ?", (source_id,)).rowcount > 0
+
+
+def _vector_log_head(conn) -> int:
+    """The last vector change ever logged (AUTOINCREMENT keeps it even after the log is trimmed)."""
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'vector_changes'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def fts_terms(query: str) -> list[str]:

@@ -3,8 +3,10 @@
 ``sources`` are the user's files (their stored text is what citations point into); ``documents``
 are Haystack documents (the chunks), each optionally tied to a source; ``documents_fts`` is the
 BM25 index over chunk text (Porter-stemmed: "attacks" finds "attack"); ``settings`` records the
-embedding model and a generation counter that every write bumps, so derived data (the FAISS
-file) can tell when it is stale.
+embedding model and a generation counter that every write bumps. ``vector_changes`` logs, in
+commit order, every chunk whose embedding appeared, changed or went away (triggers, so no write
+path can forget it): the FAISS index in memory or on disk records the last change it holds and
+catches up by applying only the newer ones, never by a rebuild.
 """
 
 SCHEMA = """
@@ -44,6 +46,19 @@ CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
 END;
 CREATE TRIGGER IF NOT EXISTS documents_ad AFTER DELETE ON documents BEGIN
     INSERT INTO documents_fts(documents_fts, rowid, content) VALUES ('delete', old.rowid, coalesce(old.content, ''));
+END;
+CREATE TABLE IF NOT EXISTS vector_changes (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_rowid INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS documents_vec_ai AFTER INSERT ON documents WHEN new.embedding IS NOT NULL BEGIN
+    INSERT INTO vector_changes(doc_rowid) VALUES (new.rowid);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_vec_ad AFTER DELETE ON documents WHEN old.embedding IS NOT NULL BEGIN
+    INSERT INTO vector_changes(doc_rowid) VALUES (old.rowid);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_vec_au AFTER UPDATE OF embedding ON documents BEGIN
+    INSERT INTO vector_changes(doc_rowid) VALUES (new.rowid);
 END;
 CREATE TRIGGER IF NOT EXISTS documents_au AFTER UPDATE OF content ON documents BEGIN
     INSERT INTO documents_fts(documents_fts, rowid, content) VALUES ('delete', old.rowid, coalesce(old.content, ''));

@@ -1,9 +1,11 @@
-"""The FAISS index derived from the store's embeddings, persisted atomically.
+"""The FAISS index derived from the store's embeddings, kept up to date by changes, persisted atomically.
 
-The file holds one JSON header line (the store generation it reflects, the dimension) followed by
-the serialised FAISS index, written to a temporary file, fsynced and renamed over the old one: a
-crash leaves either the old or the new file, never a torn one. A file whose generation differs
-from the store's is stale and is rebuilt from SQLite, the source of truth.
+The index records ``seq``, the last entry of the store's ``vector_changes`` log it reflects; it
+catches up with newer writes by removing and re-adding only the chunks they touched. The file
+holds one JSON header line (that ``seq``, the dimension) followed by the serialised FAISS index,
+written to a temporary file, fsynced and renamed over the old one: a crash leaves either the old
+or the new file, never a torn one. SQLite stays the source of truth: a missing or unreadable file
+is rebuilt from it.
 """
 
 from __future__ import annotations
@@ -26,25 +28,36 @@ log = logging.getLogger(__name__)
 class VectorIndex:
     """Cosine similarity over L2-normalised vectors, keyed by the documents' SQLite rowids."""
 
-    def __init__(self, dim: int, generation: int, index: faiss.Index | None = None):
+    def __init__(self, dim: int, seq: int, index: faiss.Index | None = None):
         self.dim = dim
-        self.generation = generation
+        self.seq = seq
         self.index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
     @classmethod
-    def build(cls, dim: int, generation: int, rows: Iterable[tuple[int, bytes]]) -> "VectorIndex":
-        built = cls(dim, generation)
+    def build(cls, dim: int, seq: int, rows: Iterable[tuple[int, bytes]]) -> "VectorIndex":
+        built = cls(dim, seq)
+        built._add(rows)
+        return built
+
+    def apply(self, seq: int, changed_rowids: list[int], rows: Iterable[tuple[int, bytes]]) -> None:
+        """Catch up to ``seq``: drop every changed chunk, then add back those that still have an
+        embedding (``rows``: their current rowid and embedding)."""
+        if changed_rowids:
+            self.index.remove_ids(np.asarray(changed_rowids, dtype=np.int64))
+        self._add(rows)
+        self.seq = seq
+
+    def _add(self, rows: Iterable[tuple[int, bytes]]) -> None:
         ids, vectors = [], []
         for rowid, blob in rows:
             vector = np.frombuffer(blob, dtype=np.float64)
-            if vector.shape[0] == dim:
+            if vector.shape[0] == self.dim:
                 ids.append(rowid)
                 vectors.append(vector.astype(np.float32))
         if vectors:
             matrix = np.vstack(vectors)
             faiss.normalize_L2(matrix)
-            built.index.add_with_ids(matrix, np.asarray(ids, dtype=np.int64))
-        return built
+            self.index.add_with_ids(matrix, np.asarray(ids, dtype=np.int64))
 
     def __len__(self) -> int:
         return self.index.ntotal
@@ -59,31 +72,20 @@ class VectorIndex:
         scores, ids = self.index.search(q, min(top_k, self.index.ntotal))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i != -1]
 
+    def to_parts(self) -> tuple[bytes, np.ndarray]:
+        """The file's header line and the serialised index (a snapshot: written out later)."""
+        header = json.dumps({"seq": self.seq, "dim": self.dim}).encode() + b"\n"
+        return header, faiss.serialize_index(self.index)
+
     def save(self, path: Path) -> None:
-        header = json.dumps({"generation": self.generation, "dim": self.dim}).encode() + b"\n"
-        payload = faiss.serialize_index(self.index).tobytes()
-        # a temp file of our own: several server workers may save at the same moment
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(header)
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _remove_stale_temp_files(path)
-        _fsync_dir(path.parent)
+        write_atomically(path, *self.to_parts())
 
     @staticmethod
-    def saved_generation(path: Path) -> int | None:
-        """The generation a saved file reflects, read from its header alone."""
+    def saved_seq(path: Path) -> int | None:
+        """The change a saved file reflects, read from its header alone (None: no usable file)."""
         try:
             with open(path, "rb") as f:
-                return int(json.loads(f.readline())["generation"])
+                return int(json.loads(f.readline())["seq"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -95,12 +97,31 @@ class VectorIndex:
             header_end = raw.index(b"\n")
             header = json.loads(raw[:header_end])
             index = faiss.deserialize_index(np.frombuffer(raw[header_end + 1 :], dtype=np.uint8))
-            return cls(int(header["dim"]), int(header["generation"]), index)
+            return cls(int(header["dim"]), int(header["seq"]), index)
         except FileNotFoundError:
             return None
-        except Exception as exc:  # a damaged derived file is rebuilt, never fatal
+        except Exception as exc:  # a damaged or older-format derived file is rebuilt, never fatal
             log.warning("ignoring unreadable vector index %s: %s", path, exc)
             return None
+
+
+def write_atomically(path: Path, *parts) -> None:
+    """Write ``parts`` (bytes-like) to ``path`` so that a crash leaves the old file or the new one."""
+    # a temp file of our own: several server workers may save at the same moment
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            for part in parts:
+                f.write(part)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _remove_stale_temp_files(path)
+    _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -2,8 +2,9 @@
 
 The store opens at once (listing, reading and deleting documents need no model); the models load
 in a background thread so the process can answer ``/health`` (503, "loading") meanwhile. Writes
-go to SQLite in one transaction each and bump the store's generation, which every worker checks
-before it searches: a document added in one worker is answerable by the next request anywhere.
+go to SQLite in one transaction each and log their vector changes, which every worker applies
+before it searches: a document added in one worker is answerable by the next request anywhere,
+and no worker rebuilds its index for it.
 """
 
 from __future__ import annotations
@@ -97,8 +98,9 @@ class Engine:
         return deleted
 
     def _refresh_vectors(self) -> None:
-        """Save the FAISS file for the new generation. The write itself is already committed in
-        SQLite, so a failure here only costs other workers a rebuild: log it, do not fail."""
+        """Apply the write to this worker's vector index now (not on the next question), and
+        rewrite the FAISS file when it lags far behind. The write itself is already committed in
+        SQLite, so a failure here only costs a later catch-up: log it, do not fail."""
         try:
             self.store.persist_vectors()
         except Exception:
