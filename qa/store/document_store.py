@@ -29,6 +29,7 @@ from haystack.utils.filters import document_matches_filter
 
 from qa import durable_sqlite
 from qa.store.schema import SCHEMA
+from qa.store.sql_filters import prefilter
 from qa.store.vectors import VectorIndex, write_atomically
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,13 @@ class SQLiteDocumentStore:
 
     def filter_documents(self, filters: dict[str, Any] | None = None) -> list[Document]:
         _validate_filters(filters)
-        docs = self._select(self._conn())
+        return self._matching(self._conn(), filters)
+
+    def _matching(self, conn, filters: dict[str, Any] | None, with_embedding: bool = True) -> list[Document]:
+        """Documents matching ``filters``: narrowed down in SQL, decided by Haystack's own matcher."""
+        narrowed = prefilter(filters)
+        where, params = (f"WHERE {narrowed[0]}", narrowed[1]) if narrowed else ("", [])
+        docs = self._select(conn, where, params, with_embedding)
         if filters:
             docs = [d for d in docs if document_matches_filter(filters=filters, document=d)]
         return docs
@@ -236,15 +243,16 @@ class SQLiteDocumentStore:
 
     def delete_by_filter(self, filters: dict[str, Any]) -> int:
         _validate_filters(filters)
-        ids = [d.id for d in self.filter_documents(filters)]
-        self.delete_documents(ids)
+        with self._write() as conn:  # find and delete in one transaction
+            ids = [d.id for d in self._matching(conn, filters, with_embedding=False)]
+            conn.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in ids])
         return len(ids)
 
     def update_by_filter(self, filters: dict[str, Any], meta: dict[str, Any]) -> int:
         """Merge ``meta`` into the metadata of every matching document."""
         _validate_filters(filters)
         with self._write() as conn:
-            matching = [d for d in self._select(conn) if document_matches_filter(filters=filters, document=d)]
+            matching = self._matching(conn, filters)
             for doc in matching:
                 updated = replace(doc, meta={**doc.meta, **meta})
                 _, _, data, _ = self._row_values(updated)
@@ -252,7 +260,8 @@ class SQLiteDocumentStore:
         return len(matching)
 
     def count_documents_by_filter(self, filters: dict[str, Any]) -> int:
-        return len(self.filter_documents(filters))
+        _validate_filters(filters)
+        return len(self._matching(self._conn(), filters, with_embedding=False))
 
     # -- retrieval ---------------------------------------------------------------------------
     def _by_rowids(self, conn, scored: list[tuple[int, float]]) -> list[Document]:
