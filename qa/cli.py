@@ -59,6 +59,9 @@ def cli():
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+INDEX_BATCH_FILES = 16  # files per pipeline run: their chunks are embedded together
+
+
 @cli.command("index")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
@@ -81,15 +84,17 @@ def index_cmd(sources, index_dir, progress):
     except ModelMissing as exc:
         raise click.ClickException(str(exc)) from exc
     counts = {"indexed": 0, "unchanged": 0, "failed": 0}
-    bar = tqdm(files, unit="file", disable=not progress, file=sys.stderr)
-    for path in bar:
-        bar.set_postfix_str(path.name[-40:])
-        result = indexer.add_file(path)
-        counts[result.status] += 1
-        if result.status == "failed":
-            tqdm.write(f"skipped {path}: {result.error}", file=sys.stderr)
-        else:
-            tqdm.write(f"{result.status} {path} ({result.chunks} chunks, id {result.source_id})", file=sys.stderr)
+    bar = tqdm(total=len(files), unit="file", disable=not progress, file=sys.stderr)
+    for begin in range(0, len(files), INDEX_BATCH_FILES):
+        batch = files[begin : begin + INDEX_BATCH_FILES]
+        bar.set_postfix_str(batch[-1].name[-40:])
+        for path, result in zip(batch, indexer.add_files(batch)):
+            counts[result.status] += 1
+            if result.status == "failed":
+                tqdm.write(f"skipped {path}: {result.error}", file=sys.stderr)
+            else:
+                tqdm.write(f"{result.status} {path} ({result.chunks} chunks, id {result.source_id})", file=sys.stderr)
+        bar.update(len(batch))
     bar.close()
     indexer.finish()
     click.echo(f"{counts['indexed']} indexed, {counts['unchanged']} unchanged, {counts['failed']} failed; "

@@ -112,3 +112,21 @@ def test_stale_or_missing_vector_file_is_rebuilt(indexer, tmp_path):
     assert len(fresh.vector_index()) == 1
     vectors.unlink()
     assert len(open_store(tmp_path / "index").vector_index()) == 1
+
+
+def test_a_batch_gives_each_file_its_own_result_in_order(indexer, tmp_path):
+    from qa.ingest.indexer import IndexItem
+
+    indexer.add_bytes("kept.txt", b"The tower was finished in 1889.")
+    results = indexer.add_many([
+        IndexItem("bridge.txt", b"The bridge opened in 1932. It was painted red in 1950."),
+        IndexItem("junk.pdf", b"not a pdf at all"),
+        IndexItem("kept.txt", b"The tower was finished in 1889."),  # already indexed, unchanged
+        IndexItem("notes.txt", b"First version."),
+        IndexItem("notes.txt", b"Second version of the notes."),  # same source again: the later one wins
+    ])
+    assert [r.status for r in results] == ["indexed", "failed", "unchanged", "indexed", "indexed"]
+    assert "not a PDF" in results[1].error
+    assert results[3].source_id == results[4].source_id
+    assert indexer.store.get_source(results[4].source_id).text == "Second version of the notes."
+    assert indexer.store.count_sources() == 3  # bridge, kept, notes

@@ -88,7 +88,8 @@ class FileConverter:
                 if not converted or not (converted[0].content or "").strip():
                     raise ConversionError("no text could be extracted")
             except ConversionError as exc:
-                failures.append({"source_name": name, "path": info.get("path"), "error": str(exc)})
+                failures.append({"source_name": name, "source_id": info.get("source_id"), "path": info.get("path"),
+                                 "error": str(exc)})
                 continue
             documents.extend(converted[:1])
         return {"documents": documents, "failures": failures}

@@ -1,4 +1,4 @@
-"""Index files into a store: one Haystack pipeline run per file, skipping unchanged files.
+"""Index files into a store: one Haystack pipeline run per batch of files, skipping unchanged files.
 
 files -> FileConverter -> DocumentCleaner -> SentenceChunker -> embedder -> SourceWriter
 """
@@ -18,6 +18,18 @@ from qa.ingest.cleaning import make_cleaner
 from qa.ingest.converter import SUPPORTED_SUFFIXES, FileConverter
 from qa.ingest.writer import SourceWriter
 from qa.store import SQLiteDocumentStore
+
+
+@dataclass
+class IndexItem:
+    """One file to index: its name (which picks the converter), bytes, and the key that says
+    which earlier source it replaces (default: the name)."""
+
+    name: str
+    data: bytes
+    key: str | None = None
+    path: str | None = None
+    meta: dict | None = None
 
 
 @dataclass
@@ -75,33 +87,69 @@ class Indexer:
     def add_bytes(self, name: str, data: bytes, key: str | None = None, path: str | None = None,
                   meta: dict | None = None) -> IndexResult:
         """Index one file's bytes; ``key`` (default: the name) decides which source it replaces."""
-        source_id = source_id_for(key or f"name:{name}")
-        content_hash = hashlib.sha256(data).hexdigest()
-        if self.store.source_hash(source_id) == content_hash:
-            existing = self.store.get_source(source_id, with_text=False)
-            return IndexResult("unchanged", name, source_id, existing.chunks if existing else 0, path=path)
-        info = {**(meta or {}), "source_id": source_id, "source_name": name, "content_hash": content_hash}
-        if path:
-            info["path"] = path
-        result = self.pipeline.run(
-            {"converter": {"sources": [ByteStream(data=data)], "meta": [info]}},
+        return self.add_many([IndexItem(name, data, key, path, meta)])[0]
+
+    def add_many(self, items: list["IndexItem"]) -> list[IndexResult]:
+        """Index several files in one pipeline run, so the embedder sees their chunks in full
+        batches (many small files index several times faster than one by one). Each file is
+        still its own transaction and gets its own result, in order."""
+        results: list[IndexResult | None] = [None] * len(items)
+        pending: list[tuple[int, dict]] = []
+        for i, item in enumerate(items):
+            source_id = source_id_for(item.key or f"name:{item.name}")
+            if any(info["source_id"] == source_id for _, info in pending):
+                self._run(items, pending, results)  # the same source twice: the later one wins, in order
+                pending = []
+            content_hash = hashlib.sha256(item.data).hexdigest()
+            if self.store.source_hash(source_id) == content_hash:
+                existing = self.store.get_source(source_id, with_text=False)
+                results[i] = IndexResult("unchanged", item.name, source_id, existing.chunks if existing else 0,
+                                         path=item.path)
+                continue
+            info = {**(item.meta or {}), "source_id": source_id, "source_name": item.name,
+                    "content_hash": content_hash}
+            if item.path:
+                info["path"] = item.path
+            pending.append((i, info))
+        self._run(items, pending, results)
+        return results
+
+    def _run(self, items: list["IndexItem"], pending: list[tuple[int, dict]], results: list) -> None:
+        if not pending:
+            return
+        out = self.pipeline.run(
+            {"converter": {"sources": [ByteStream(data=items[i].data) for i, _ in pending],
+                           "meta": [info for _, info in pending]}},
             include_outputs_from={"converter"},
         )
-        failures = result["converter"]["failures"]
-        if failures:
-            return IndexResult("failed", name, error=failures[0]["error"], path=path)
-        written = result["writer"]["written"]
-        if not written:
-            return IndexResult("failed", name, error="no text left after cleaning", path=path)
-        return IndexResult("indexed", name, source_id, written[0]["chunks"], path=path)
+        failures = {f["source_id"]: f["error"] for f in out["converter"]["failures"]}
+        written = {w["id"]: w for w in out["writer"]["written"]}
+        for i, info in pending:
+            item, source_id = items[i], info["source_id"]
+            if source_id in failures:
+                results[i] = IndexResult("failed", item.name, error=failures[source_id], path=item.path)
+            elif source_id not in written:
+                results[i] = IndexResult("failed", item.name, error="no text left after cleaning", path=item.path)
+            else:
+                results[i] = IndexResult("indexed", item.name, source_id, written[source_id]["chunks"], path=item.path)
 
     def add_file(self, path: Path) -> IndexResult:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return IndexResult("failed", path.name, error=f"cannot read: {exc.strerror or exc}", path=str(path))
-        resolved = str(path.resolve())
-        return self.add_bytes(path.name, data, key=f"file:{resolved}", path=resolved)
+        return self.add_files([path])[0]
+
+    def add_files(self, paths: list[Path]) -> list[IndexResult]:
+        """Index files in one batch (see ``add_many``); unreadable ones fail on their own."""
+        items, results = [], {}
+        for n, path in enumerate(paths):
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                results[n] = IndexResult("failed", path.name, error=f"cannot read: {exc.strerror or exc}", path=str(path))
+                continue
+            resolved = str(path.resolve())
+            items.append((n, IndexItem(path.name, data, key=f"file:{resolved}", path=resolved)))
+        for (n, _), result in zip(items, self.add_many([item for _, item in items])):
+            results[n] = result
+        return [results[n] for n in range(len(paths))]
 
     def finish(self) -> None:
         """Bring the derived FAISS file up to date (once per run, not per file)."""
