@@ -7,7 +7,7 @@ One JSON line per document (``{"name", "text"}``), in this order:
 1. every paragraph of the evaluation sample's 3 articles (so its questions can be asked of the
    big index: open-mode F1 at scale; the sample is read, never trained or tuned on);
 2. every paragraph of SQuAD 1.1 train and of the SQuAD 2.0 tune articles (``../shared/data``);
-3. docstrings of 12+ words from the Python standard library and the installed packages (module,
+3. docstrings of 8+ words from the Python standard library and the installed packages (module,
    class and function docstrings, in sorted file order), each its own document named by its
    qualified name, like the pages of an API reference;
 
@@ -32,7 +32,7 @@ from qa.paths import SHARED_DATA_DIR  # noqa: E402
 from qa.training.squad_data import load_articles  # noqa: E402
 
 MAX_WORDS, OVERLAP_WORDS = 180, 40
-MIN_DOCSTRING_WORDS = 12
+MIN_DOCSTRING_WORDS = 8
 
 
 def estimated_chunks(text: str) -> int:

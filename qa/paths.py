@@ -15,7 +15,7 @@ DEFAULT_INDEX_DIR = Path(os.environ.get("QA_INDEX_DIR", PROJECT_ROOT / "index"))
 DEFAULT_READER_DIR = Path(os.environ.get("QA_READER_MODEL", PROJECT_ROOT / "models" / "reader"))
 # Derived files that can always be rebuilt (the reader's ONNX export); safe to delete.
 CACHE_DIR = Path(os.environ.get("QA_CACHE_DIR", PROJECT_ROOT / ".cache"))
-# "onnx" (ONNX Runtime, the default) or "torch" (the reference path, for comparison)
+# "onnx" (ONNX Runtime, the default), "onnx-int8" (int8 matmuls) or "torch" (the reference path)
 READER_BACKEND = os.environ.get("QA_READER_BACKEND", "onnx")
 SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 EXAMPLE_DOCS_DIR = PROJECT_ROOT / "examples" / "docs"

@@ -38,9 +38,10 @@ def weights_fingerprint(model_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
-def onnx_path(model_dir: str | Path, cache_dir: str | Path) -> Path:
+def onnx_path(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False) -> Path:
     """Where the export of these weights lives (it may not exist yet)."""
-    return Path(cache_dir) / "onnx" / f"reader-{weights_fingerprint(model_dir)[:24]}.onnx"
+    suffix = "-int8" if quantized else ""
+    return Path(cache_dir) / "onnx" / f"reader-{weights_fingerprint(model_dir)[:24]}{suffix}.onnx"
 
 
 def export_reader(model_dir: str | Path, target: str | Path) -> Path:
@@ -75,17 +76,39 @@ def export_reader(model_dir: str | Path, target: str | Path) -> Path:
     return target
 
 
-def ensure_onnx_reader(model_dir: str | Path, cache_dir: str | Path) -> Path:
+def quantize_reader(fp32_file: str | Path, target: str | Path) -> Path:
+    """Dynamic int8 quantisation of the export's matrix multiplications (weights per channel),
+    atomically. Faster on CPU, but it moves logits: judged by F1 on the sample, not assumed."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    target = Path(target)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        quantize_dynamic(str(fp32_file), str(partial), op_types_to_quantize=["MatMul"], per_channel=True,
+                         weight_type=QuantType.QInt8)
+        with partial.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def ensure_onnx_reader(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False) -> Path:
     """The export of these weights, made now if it is missing (once, however many processes ask)."""
     from filelock import FileLock
 
-    target = onnx_path(model_dir, cache_dir)
+    target = onnx_path(model_dir, cache_dir, quantized)
     if target.exists():
         return target
+    fp32 = ensure_onnx_reader(model_dir, cache_dir) if quantized else None
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock", timeout=600):
         if not target.exists():  # another process may have finished it while we waited
             began = time.perf_counter()
-            export_reader(model_dir, target)
+            if quantized:
+                quantize_reader(fp32, target)
+            else:
+                export_reader(model_dir, target)
             log.info("exported the reader to %s in %.1fs", target, time.perf_counter() - began)
     return target
