@@ -47,6 +47,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--file", type=Path, default=SHARED_DATA_DIR / "squad2-dev-sample.json")
     parser.add_argument("--read-k", default="6,4,3,2")
+    parser.add_argument("--read-first", default="6:2",
+                        help="read_k:first pairs read in two rounds (the rest only below --stop-score)")
+    parser.add_argument("--stop-score", type=float, default=0.9)
     parser.add_argument("--backends", default="onnx,onnx-int8,torch")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--json", type=Path)
@@ -73,14 +76,17 @@ def main() -> None:
                                               "exact": round(result["overall"]["exact"], 2),
                                               "reader_ms_p50": round(statistics.median(timed.ms), 1)}
             print(backend, "reader mode", report["reader_mode"][backend], flush=True)
-            for read_k in [int(k) for k in args.read_k.split(",")]:
-                reader = SpanReader(backend=backend)  # a component belongs to one pipeline
+            plans = [(int(k), None) for k in args.read_k.split(",")]
+            plans += [tuple(int(x) for x in pair.split(":")) for pair in args.read_first.split(",") if pair]
+            for read_k, read_first in plans:
+                # a component belongs to one pipeline
+                reader = SpanReader(backend=backend, read_first=read_first, stop_score=args.stop_score)
                 timed = TimedReader(reader)
                 service.reader = reader
                 service.pipeline = build_query_pipeline(service.store, reader, read_k=read_k)
                 service.pipeline.warm_up()
                 r = evaluate_open_mode(service, examples, gold_source, progress=False)
-                row = {"backend": backend, "read_k": read_k, "exact": round(r["overall"]["exact"], 2),
+                row = {"backend": backend, "read_k": read_k, "read_first": read_first, "exact": round(r["overall"]["exact"], 2),
                        "f1": round(r["overall"]["f1"], 2), "has_ans_f1": round(r["HasAns"]["f1"], 2),
                        "no_ans_f1": round(r["NoAns"]["f1"], 2),
                        "reader_ms_p50": round(statistics.median(timed.ms), 1),

@@ -32,7 +32,8 @@ from qa.reading.windows import make_windows
 @component
 class SpanReader:
     def __init__(self, model: str | None = None, top_k: int = 5, answers_per_document: int = 3,
-                 no_answer_threshold: float | None = None, batch_size: int = 16, backend: str | None = None):
+                 no_answer_threshold: float | None = None, batch_size: int = 16, backend: str | None = None,
+                 read_first: int | None = None, stop_score: float = 0.9):
         self.model = reader_model_path(model)  # fails with instructions when missing
         self.backend = backend or paths.READER_BACKEND
         if self.backend not in BACKENDS:
@@ -48,13 +49,15 @@ class SpanReader:
         self.top_k = top_k
         self.answers_per_document = answers_per_document
         self.batch_size = batch_size
+        self.read_first = read_first
+        self.stop_score = stop_score
         self._model = None
         self._tokenizer = None
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(self, model=self.model, top_k=self.top_k, answers_per_document=self.answers_per_document,
                                no_answer_threshold=self.no_answer_threshold, batch_size=self.batch_size,
-                               backend=self.backend)
+                               backend=self.backend, read_first=self.read_first, stop_score=self.stop_score)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "SpanReader":
@@ -67,14 +70,9 @@ class SpanReader:
             self._tokenizer = AutoTokenizer.from_pretrained(self.model)
             self._model = load_span_model(self.model, self.backend, paths.CACHE_DIR)
 
-    @component.output_types(answers=list[ExtractedAnswer], no_answer=bool)
-    def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
-        """Best answers across ``documents``, sorted by score; ``no_answer`` is True when the best
-        one's margin does not pass the no-answer threshold."""
-        self.warm_up()
-        documents = [d for d in documents if d.content]
-        if not documents or not query.strip():
-            return {"answers": [], "no_answer": True}
+    def _read(self, query: str, documents: list[Document]) -> tuple[list[float], list[list]]:
+        """Run the network over the documents' windows: each document's lowest no-answer score
+        and its best spans."""
         windows = make_windows(self._tokenizer, [query] * len(documents), [d.content for d in documents],
                                self.max_length, self.stride)
         nulls = [math.inf] * len(documents)
@@ -82,6 +80,9 @@ class SpanReader:
         for w, s, e in span_logits(self._model, windows, self._tokenizer.pad_token_id, self.batch_size):
             nulls[w.pair_index] = min(nulls[w.pair_index], null_score(s, e))
             spans[w.pair_index].extend(best_spans(s, e, w.offsets, n_best=self.answers_per_document))
+        return nulls, spans
+
+    def _answers(self, query: str, documents: list[Document], nulls: list[float], spans: list[list]) -> list:
         # One question, one set of passages: like the windows of one long document (the SQuAD 2.0
         # recipe the threshold was tuned with), every span is weighed against the strongest
         # no-answer evidence among all passages read.
@@ -100,6 +101,27 @@ class SpanReader:
                     data=doc.content[start:end], document=doc, document_offset=ExtractedAnswer.Span(start, end),
                     meta={"margin": margin, "answers": margin > self.no_answer_threshold},
                 ))
+        return answers
+
+    @component.output_types(answers=list[ExtractedAnswer], no_answer=bool)
+    def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
+        """Best answers across ``documents``, sorted by score; ``no_answer`` is True when the best
+        one's margin does not pass the no-answer threshold.
+
+        With ``read_first`` set, the documents (best first, as retrieval ranked them) are read in
+        two rounds: the first ``read_first``, and the rest only when no answer so far reaches
+        ``stop_score``: when the top chunks settle a question, the rest is not read."""
+        self.warm_up()
+        documents = [d for d in documents if d.content]
+        if not documents or not query.strip():
+            return {"answers": [], "no_answer": True}
+        first = documents[: self.read_first] if self.read_first else documents
+        nulls, spans = self._read(query, first)
+        answers = self._answers(query, first, nulls, spans)
+        rest = documents[len(first):]
+        if rest and (not answers or max(a.score for a in answers) < self.stop_score):
+            more_nulls, more_spans = self._read(query, rest)
+            answers = self._answers(query, documents, nulls + more_nulls, spans + more_spans)
         answers.sort(key=lambda a: a.score, reverse=True)
         limit = top_k or self.top_k
         return {"answers": answers[:limit], "no_answer": not answers or not answers[0].meta["answers"]}
