@@ -17,6 +17,8 @@ DEFAULT_READER_DIR = Path(os.environ.get("QA_READER_MODEL", PROJECT_ROOT / "mode
 CACHE_DIR = Path(os.environ.get("QA_CACHE_DIR", PROJECT_ROOT / ".cache"))
 # "onnx" (ONNX Runtime, the default), "onnx-int8" (int8 matmuls) or "torch" (the reference path)
 READER_BACKEND = os.environ.get("QA_READER_BACKEND", "onnx")
+# "onnx" (ONNX Runtime, the default) or "torch" (sentence-transformers) for the embedding model
+EMBEDDER_BACKEND = os.environ.get("QA_EMBEDDER_BACKEND", "onnx")
 SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 EXAMPLE_DOCS_DIR = PROJECT_ROOT / "examples" / "docs"
 GUNICORN_CONFIG = PROJECT_ROOT / "gunicorn.conf.py"

@@ -8,8 +8,8 @@ import pytest
 from haystack import Document
 
 from qa.paths import DEFAULT_READER_DIR
-from qa.reading import onnx_export
-from qa.reading.onnx_export import ensure_onnx_reader, onnx_path, weights_fingerprint
+from qa import onnx_export
+from qa.onnx_export import ensure_onnx_reader, onnx_path, weights_fingerprint
 from qa.reading.reader import SpanReader
 from qa.reading.span_models import OnnxSpanModel, TorchSpanModel, load_span_model, pad_windows, span_logits
 from qa.reading.windows import make_windows
@@ -75,16 +75,16 @@ def test_the_export_is_keyed_by_the_weights(tmp_path, onnx_file):
 
 
 def test_an_existing_export_is_reused_and_no_partial_file_is_left(onnx_file, monkeypatch):
-    monkeypatch.setattr(onnx_export, "export_reader", lambda *a: pytest.fail("exported again"))
+    monkeypatch.setattr(onnx_export, "export_model", lambda *a: pytest.fail("exported again"))
     assert ensure_onnx_reader(DEFAULT_READER_DIR, onnx_file.parent.parent) == onnx_file
     assert not list(onnx_file.parent.glob("*.partial"))
 
 
 def test_a_failed_export_falls_back_to_torch(tmp_path, monkeypatch, caplog):
-    def broken(model_dir, target):
+    def broken(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(onnx_export, "export_reader", broken)
+    monkeypatch.setattr(onnx_export, "export_model", broken)
     model = load_span_model(DEFAULT_READER_DIR, "onnx", tmp_path)
     assert model.backend == "torch"
     assert "disk full" in caplog.text

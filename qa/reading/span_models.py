@@ -68,7 +68,7 @@ def load_span_model(model_dir: str | Path, backend: str, cache_dir: str | Path):
         raise ValueError(f"unknown reader backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend.startswith("onnx"):
         try:
-            from qa.reading.onnx_export import ensure_onnx_reader
+            from qa.onnx_export import ensure_onnx_reader
 
             import torch  # the process's thread setting (a server worker's --threads) applies to both
 

@@ -1,6 +1,6 @@
-"""The reader exported to ONNX, derived from ``models/reader/`` and keyed by a hash of its weights.
+"""Our models exported to ONNX (the reader, the embedding encoder), keyed by a hash of their weights.
 
-ONNX Runtime computes the same logits as torch (max |diff| ~1e-5 in fp32) in about half the time
+ONNX Runtime computes the same outputs as torch (max |diff| ~1e-5 in fp32) in about half the time
 on two cores. The export is a cache, never a second source of truth: its file name holds the
 SHA-256 of the model's config and weights, so a retrained reader never runs a stale export. It is
 built by ``qa prepare`` (run by ``quickstart.sh``) or on first load, under a file lock so that
@@ -20,7 +20,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
-OUTPUT_NAMES = ("start_logits", "end_logits")
+OUTPUTS = {"reader": ("start_logits", "end_logits"), "encoder": ("last_hidden_state",)}
 OPSET = 17
 _HASHED_FILES = ("config.json", "*.safetensors")
 
@@ -38,24 +38,38 @@ def weights_fingerprint(model_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
-def onnx_path(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False) -> Path:
+def onnx_path(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False, kind: str = "reader") -> Path:
     """Where the export of these weights lives (it may not exist yet)."""
     suffix = "-int8" if quantized else ""
-    return Path(cache_dir) / "onnx" / f"reader-{weights_fingerprint(model_dir)[:24]}{suffix}.onnx"
+    return Path(cache_dir) / "onnx" / f"{kind}-{weights_fingerprint(model_dir)[:24]}{suffix}.onnx"
 
 
-def export_reader(model_dir: str | Path, target: str | Path) -> Path:
-    """Export the QA model's forward pass (dynamic batch and length) to ``target``, atomically."""
+def export_model(model_dir: str | Path, target: str | Path, kind: str = "reader") -> Path:
+    """Export the model's forward pass (dynamic batch and length) to ``target``, atomically:
+    the QA head's start/end logits (``reader``) or the encoder's token states (``encoder``)."""
     import torch
-    from transformers import AutoModelForQuestionAnswering
+    from transformers import AutoModel, AutoModelForQuestionAnswering
 
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    model = AutoModelForQuestionAnswering.from_pretrained(str(model_dir), dtype=torch.float32).eval()
+    loader = AutoModelForQuestionAnswering if kind == "reader" else AutoModel
+    model = loader.from_pretrained(str(model_dir), dtype=torch.float32).eval()
+    output_names = OUTPUTS[kind]
+
+    class ByName(torch.nn.Module):
+        """Positional inputs in, named outputs out: the model is called by keyword, so the
+        export's input order can never silently differ from the model's."""
+
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return tuple(out[name] for name in output_names)
+
     example = torch.ones((2, 16), dtype=torch.long)
-    # Inputs are passed by name and listed in forward()'s order: a mismatched order exports
-    # silently wrong logits.
-    dynamic = {name: {0: "batch", 1: "length"} for name in INPUT_NAMES + OUTPUT_NAMES}
+    dynamic = {name: {0: "batch", 1: "length"} for name in INPUT_NAMES + output_names}
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         # The tracer warns about shape checks it records as constants; tests/test_onnx_reader.py
@@ -63,9 +77,8 @@ def export_reader(model_dir: str | Path, target: str | Path) -> Path:
         with torch.inference_mode(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                model, (), str(partial), kwargs={"input_ids": example, "attention_mask": example,
-                                                 "token_type_ids": torch.zeros_like(example)},
-                input_names=list(INPUT_NAMES), output_names=list(OUTPUT_NAMES), dynamic_axes=dynamic,
+                ByName().eval(), (example, example, torch.zeros_like(example)), str(partial),
+                input_names=list(INPUT_NAMES), output_names=list(output_names), dynamic_axes=dynamic,
                 opset_version=OPSET, dynamo=False,
             )
         with partial.open("rb") as f:
@@ -95,13 +108,17 @@ def quantize_reader(fp32_file: str | Path, target: str | Path) -> Path:
 
 
 def ensure_onnx_reader(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False) -> Path:
+    return ensure_onnx(model_dir, cache_dir, quantized, kind="reader")
+
+
+def ensure_onnx(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False, kind: str = "reader") -> Path:
     """The export of these weights, made now if it is missing (once, however many processes ask)."""
     from filelock import FileLock
 
-    target = onnx_path(model_dir, cache_dir, quantized)
+    target = onnx_path(model_dir, cache_dir, quantized, kind)
     if target.exists():
         return target
-    fp32 = ensure_onnx_reader(model_dir, cache_dir) if quantized else None
+    fp32 = ensure_onnx(model_dir, cache_dir, kind=kind) if quantized else None
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock", timeout=600):
         if not target.exists():  # another process may have finished it while we waited
@@ -109,6 +126,6 @@ def ensure_onnx_reader(model_dir: str | Path, cache_dir: str | Path, quantized: 
             if quantized:
                 quantize_reader(fp32, target)
             else:
-                export_reader(model_dir, target)
-            log.info("exported the reader to %s in %.1fs", target, time.perf_counter() - began)
+                export_model(model_dir, target, kind)
+            log.info("exported the %s to %s in %.1fs", kind, target, time.perf_counter() - began)
     return target
