@@ -23,13 +23,17 @@ BACKENDS = ("onnx", "onnx-int8", "torch")
 class TorchSpanModel:
     backend = "torch"
 
-    def __init__(self, model_dir: str | Path, device: str = "cpu"):
-        import torch
-        from transformers import AutoModelForQuestionAnswering
+    def __init__(self, model_dir: str | Path | None = None, device: str = "cpu", model=None):
+        """From a model folder, or around a model already in memory (``model``: the one being
+        trained, evaluated as it is)."""
+        if model is None:
+            import torch
+            from transformers import AutoModelForQuestionAnswering
 
-        # Shipped in fp16 to halve the repository size; computed in fp32 (fast on CPUs).
-        self._model = AutoModelForQuestionAnswering.from_pretrained(str(model_dir), dtype=torch.float32)
-        self._model.to(device).eval()
+            # Shipped in fp16 to halve the repository size; computed in fp32 (fast on CPUs).
+            model = AutoModelForQuestionAnswering.from_pretrained(str(model_dir), dtype=torch.float32)
+            model.to(device)
+        self._model = model.eval()
         self._device = device
 
     def logits(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

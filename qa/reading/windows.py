@@ -43,24 +43,3 @@ def make_windows(
             Window(encoded["overflow_to_sample_mapping"][i], input_ids, token_types, offsets)
         )
     return windows
-
-
-def pad_batch(windows: list[Window], pad_token_id: int) -> dict:
-    """Pad a list of windows to the longest one (dynamic padding) as torch tensors."""
-    import torch
-
-    width = max(len(w.input_ids) for w in windows)
-    ids = torch.full((len(windows), width), pad_token_id, dtype=torch.long)
-    mask = torch.zeros((len(windows), width), dtype=torch.long)
-    types = torch.zeros((len(windows), width), dtype=torch.long)
-    for row, w in enumerate(windows):
-        n = len(w.input_ids)
-        ids[row, :n] = torch.tensor(w.input_ids)
-        mask[row, :n] = 1
-        if w.token_type_ids is not None:
-            types[row, :n] = torch.tensor(w.token_type_ids)
-    batch = {"input_ids": ids, "attention_mask": mask}
-    if windows[0].token_type_ids is not None:
-        batch["token_type_ids"] = types
-    return batch
-

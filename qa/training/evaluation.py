@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from qa.reading.span_decoder import best_spans, null_score, snap_to_words
-from qa.reading.inference import window_logits
+from qa.reading.span_models import TorchSpanModel, span_logits
 from qa.reading.windows import make_windows
 from qa.squad_metric import SquadScores, best_threshold
 from qa.training.squad_data import QAExample
@@ -27,8 +27,7 @@ def predict_margins(
     )
     best: dict[int, tuple[float, str]] = {}
     nulls: dict[int, float] = {}
-    model.eval()
-    for w, s, e in window_logits(model, windows, tokenizer.pad_token_id, batch_size, device):
+    for w, s, e in span_logits(TorchSpanModel(model=model, device=device), windows, tokenizer.pad_token_id, batch_size):
         idx = w.pair_index
         nulls[idx] = min(nulls.get(idx, math.inf), null_score(s, e))
         spans = best_spans(s, e, w.offsets)

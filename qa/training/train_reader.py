@@ -114,9 +114,9 @@ def training_step(model, optimizer, scheduler, items, pad_token_id: int, device:
     """One optimiser step on a batch of labelled windows; returns the loss."""
     import torch
 
-    from qa.reading.windows import pad_batch
+    from qa.reading.span_models import pad_windows
 
-    batch = {k: v.to(device) for k, v in pad_batch([w.window for w in items], pad_token_id).items()}
+    batch = {k: torch.from_numpy(v).to(device) for k, v in pad_windows([w.window for w in items], pad_token_id).items()}
     batch["start_positions"] = torch.tensor([w.start for w in items], device=device)
     batch["end_positions"] = torch.tensor([w.end for w in items], device=device)
     with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
