@@ -29,7 +29,7 @@ def main() -> None:
     import torch
 
     from qa import paths
-    from qa.reading.onnx_export import ensure_onnx_reader
+    from qa.onnx_export import ensure_onnx_reader
     from qa.reading.span_models import OnnxSpanModel, TorchSpanModel
     from qa.paths import reader_model_path
 

@@ -1,13 +1,15 @@
 """Cost as the corpus grows, and ours vs Haystack's stock pipeline at the largest size (never in CI).
 
-    .venv/bin/python bench/build_corpus.py --chunks 100000            # once: bench-data/corpus.jsonl
-    .venv/bin/python bench/scale.py --sizes 1000,10000,100000 --json bench/results/scale.json
+    .venv/bin/python bench/build_corpus.py --chunks 106000            # once: bench-data/corpus.jsonl
+    .venv/bin/python bench/scale.py build --json bench/results/scale-build.json
+    .venv/bin/python bench/scale.py measure --json bench/results/scale.json
 
-Builds one index in ``bench-data/scale-index`` from the corpus, in batches through the product's
-own ``Indexer`` (chunking, embedding, SQLite, FAISS), and stops at each size (in chunks) to
-measure:
+``build`` grows one index in ``bench-data/scale-index`` from the corpus, in batches through the
+product's own ``Indexer`` (chunking, embedding, SQLite, FAISS), reporting the indexing throughput
+(chunks/s) up to each size (1k, 10k, 100k chunks) and keeping a copy of the index at each smaller
+size. ``measure`` then measures at each size:
 
-- indexing throughput since the last stop (chunks/s) and the index's size on disk;
+- the index's size on disk;
 - one write as a server worker does it: add a ~150-word document, bring the FAISS index up to
   date, and delete it again (ms);
 - questions from the evaluation sample (its 3 articles come first in the corpus, so they are in
@@ -20,7 +22,7 @@ At the largest size the same questions also go, in the same run and alternating 
 question, through Haystack's stock extractive pipeline with our reader's weights
 (``FAISSDocumentStore`` + ``SentenceTransformersTextEmbedder`` + ``FAISSEmbeddingRetriever``
 top_k 10 + ``TransformersExtractiveReader`` defaults) over the same chunks and embeddings, and
-through our pipeline with the torch reader (the "before" of the reader change).
+through our pipeline as it was before this work (torch embedder and reader, 6 chunks read).
 """
 
 from __future__ import annotations
@@ -192,11 +194,11 @@ def reference_answer(pipeline, question: str) -> tuple[str, float]:
 
 def side_by_side(ours, torch_ours, reference, questions) -> dict:
     """The same questions through three pipelines, alternating question by question."""
-    rows = {"ours (onnx reader)": [], "ours (torch reader)": [], "haystack reference": []}
+    rows = {"ours (onnx, 3 chunks)": [], "ours before (torch, 6 chunks)": [], "haystack reference": []}
     f1 = {k: 0.0 for k in rows}
     for question, golds in questions:
-        for name, ask in (("ours (onnx reader)", lambda q: _timed(ours, q)),
-                          ("ours (torch reader)", lambda q: _timed(torch_ours, q)),
+        for name, ask in (("ours (onnx, 3 chunks)", lambda q: _timed(ours, q)),
+                          ("ours before (torch, 6 chunks)", lambda q: _timed(torch_ours, q)),
                           ("haystack reference", lambda q: reference_answer(reference, q))):
             answer, ms = ask(question)
             rows[name].append(ms)
@@ -213,34 +215,18 @@ def _timed(service, question):
     return ("" if result["no_answer"] or not result["answers"] else result["answers"][0]["answer"]), ms
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "bench-data" / "corpus.jsonl")
-    parser.add_argument("--index", type=Path, default=ROOT / "bench-data" / "scale-index")
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--every", type=int, default=10, help="ask every n-th sample question at each size")
-    parser.add_argument("--reference-every", type=int, default=5, help="every n-th for the side-by-side")
-    parser.add_argument("--batch-files", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
+def build(args) -> None:
+    """Grow the index to each size; keep a copy of the index at every size but the last."""
+    import shutil
 
-    import torch
-
-    torch.set_num_threads(args.threads)
     from qa.ingest.indexer import Indexer
-    from qa.pipeline import QAService, build_query_pipeline, open_store
-    from qa.reading.reader import SpanReader
+    from qa.pipeline import open_store
 
-    sizes = [int(s) for s in args.sizes.split(",")]
     store = open_store(args.index)
     indexer = Indexer(store)
-    service = QAService(args.index, store=store)
-    service.warm_up()
-    questions = sample_questions(args.every)
-    report = {"corpus": str(args.corpus), "threads": args.threads, "sizes": []}
     batches = corpus_batches(args.corpus, args.batch_files)
-    for size in sizes:
+    rows = []
+    for size in args.sizes:
         t0, before = time.perf_counter(), store.count_documents()
         while store.count_documents() < size:
             batch = next(batches, None)
@@ -248,27 +234,83 @@ def main() -> None:
                 break
             indexer.add_many(batch)
         store.persist_vectors(force=True)
-        seconds = time.perf_counter() - t0
-        chunks = store.count_documents()
-        row = {"chunks": chunks, "documents": store.count_sources(),
-               "indexing_chunks_per_s": round((chunks - before) / seconds, 1) if chunks > before else None,
-               "disk_mb": disk_mb(args.index), "write": measure_write(indexer, store),
-               "ask": measure_ours(service, questions),
-               "fresh_worker": fresh_worker(args.index, questions[0][0])}
+        seconds, chunks = time.perf_counter() - t0, store.count_documents()
+        row = {"chunks": chunks, "documents": store.count_sources(), "seconds": round(seconds, 1),
+               "indexing_chunks_per_s": round((chunks - before) / seconds, 1) if chunks > before else None}
+        if size != args.sizes[-1]:
+            copy = sized_index(args.index, size)
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(args.index, copy)
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    if args.json:
+        args.json.write_text(json.dumps({"corpus": str(args.corpus), "build": rows}, indent=1) + "\n")
+
+
+def sized_index(index: Path, size: int) -> Path:
+    return index.with_name(f"{index.name}-{size}")
+
+
+def measure(args) -> None:
+    """Write, question and start costs at each size; the side-by-side at the largest."""
+    import torch
+
+    torch.set_num_threads(args.threads)
+    from qa.ingest.indexer import Indexer
+    from qa.pipeline import QAService, build_query_pipeline, open_store
+    from qa.reading.reader import SpanReader
+
+    questions = sample_questions(args.every)
+    report = {"threads": args.threads, "sizes": []}
+    for size in args.sizes:
+        folder = args.index if size == args.sizes[-1] else sized_index(args.index, size)
+        store = open_store(folder)
+        service = QAService(folder, store=store)
+        service.warm_up()
+        row = {"chunks": store.count_documents(), "documents": store.count_sources(), "disk_mb": disk_mb(folder),
+               "write": measure_write(Indexer(store), store), "ask": measure_ours(service, questions),
+               "fresh_worker": fresh_worker(folder, questions[0][0])}
         print(json.dumps(row), flush=True)
         report["sizes"].append(row)
-    reference = haystack_reference(store, store.embedding_dim)
-    torch_service = QAService(args.index, store=store)
-    torch_service.reader = SpanReader(backend="torch")
-    torch_service.pipeline = build_query_pipeline(store, torch_service.reader)
-    torch_service.warm_up()
-    report["side_by_side"] = {"chunks": store.count_documents(),
-                              "questions": len(sample_questions(args.reference_every)),
-                              "results": side_by_side(service, torch_service, reference,
-                                                      sample_questions(args.reference_every))}
-    print(json.dumps(report["side_by_side"], indent=1))
+    if args.reference_every:
+        reference = haystack_reference(store, store.embedding_dim)
+        # "before": torch for the embedder and the reader, 6 chunks read (the settings until 2026-11-29)
+        from haystack.utils import ComponentDevice
+        from haystack_integrations.components.embedders.sentence_transformers import (
+            SentenceTransformersTextEmbedder,
+        )
+
+        from qa.paths import embedder_model_path
+
+        torch_service = QAService(folder, store=store)
+        torch_service.reader = SpanReader(backend="torch")
+        torch_service.pipeline = build_query_pipeline(
+            store, torch_service.reader, read_k=6,
+            embedder=SentenceTransformersTextEmbedder(model=embedder_model_path(), device=ComponentDevice.from_str("cpu"),
+                                                      local_files_only=True, normalize_embeddings=True,
+                                                      progress_bar=False))
+        torch_service.warm_up()
+        asked = sample_questions(args.reference_every)
+        report["side_by_side"] = {"chunks": store.count_documents(), "questions": len(asked),
+                                  "results": side_by_side(service, torch_service, reference, asked)}
+        print(json.dumps(report["side_by_side"], indent=1))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("phase", choices=["build", "measure"])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "bench-data" / "corpus.jsonl")
+    parser.add_argument("--index", type=Path, default=ROOT / "bench-data" / "scale-index")
+    parser.add_argument("--sizes", default="1000,10000,100000", type=lambda s: [int(x) for x in s.split(",")])
+    parser.add_argument("--every", type=int, default=10, help="ask every n-th sample question at each size")
+    parser.add_argument("--reference-every", type=int, default=5, help="every n-th for the side-by-side (0: none)")
+    parser.add_argument("--batch-files", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    build(args) if args.phase == "build" else measure(args)
 
 
 if __name__ == "__main__":
