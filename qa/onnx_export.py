@@ -15,7 +15,9 @@ import logging
 import os
 import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +72,7 @@ def export_model(model_dir: str | Path, target: str | Path, kind: str = "reader"
 
     example = torch.ones((2, 16), dtype=torch.long)
     dynamic = {name: {0: "batch", 1: "length"} for name in INPUT_NAMES + output_names}
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
+    with _atomic_file(target) as partial:
         # The tracer warns about shape checks it records as constants; tests/test_onnx_reader.py
         # checks the export against torch at several lengths and paddings instead.
         with torch.inference_mode(), warnings.catch_warnings():
@@ -81,11 +82,6 @@ def export_model(model_dir: str | Path, target: str | Path, kind: str = "reader"
                 input_names=list(INPUT_NAMES), output_names=list(output_names), dynamic_axes=dynamic,
                 opset_version=OPSET, dynamo=False,
             )
-        with partial.open("rb") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
     return target
 
 
@@ -95,16 +91,24 @@ def quantize_reader(fp32_file: str | Path, target: str | Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     target = Path(target)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
+    with _atomic_file(target) as partial:
         quantize_dynamic(str(fp32_file), str(partial), op_types_to_quantize=["MatMul"], per_channel=True,
                          weight_type=QuantType.QInt8)
+    return target
+
+
+@contextmanager
+def _atomic_file(target: Path) -> Iterator[Path]:
+    """A temporary path to write; renamed over ``target`` (after an fsync) only if the block
+    succeeds, removed in any case: a crash never leaves a half export under the real name."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        yield partial
         with partial.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return target
 
 
 def ensure_onnx_reader(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False) -> Path:

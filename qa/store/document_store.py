@@ -431,8 +431,20 @@ def _vector_log_head(conn) -> int:
     return int(row[0]) if row else 0
 
 
+# Function words: in an OR query each one matches most chunks, which BM25 must then all rank
+# (12x the time at 10k chunks) for almost no signal, since their IDF is near zero.
+STOPWORDS = frozenset(
+    "a about an and are as at be been but by can could did do does for from had has have how i in into is it its "
+    "me my of on or our she he that the their them there these they this those to was we were what when where "
+    "which who whom whose why will with would you your".split()
+)
+
+
 def fts_terms(query: str) -> list[str]:
-    """Quote each word so user text is never parsed as FTS5 syntax."""
+    """Quote each word so user text is never parsed as FTS5 syntax; function words are left out
+    unless the query has nothing else."""
     import re
 
-    return [f'"{w}"' for w in re.findall(r"\w+", query.lower())]
+    words = re.findall(r"\w+", query.lower())
+    content = [w for w in words if w not in STOPWORDS]
+    return [f'"{w}"' for w in dict.fromkeys(content or words)]
