@@ -96,6 +96,9 @@ class VectorIndex:
             raw = path.read_bytes()
             header_end = raw.index(b"\n")
             header = json.loads(raw[:header_end])
+            if "seq" not in header:  # written before the change log existed: rebuilt once
+                log.info("vector index %s has the older format; rebuilding it from the store", path)
+                return None
             index = faiss.deserialize_index(np.frombuffer(raw[header_end + 1 :], dtype=np.uint8))
             return cls(int(header["dim"]), int(header["seq"]), index)
         except FileNotFoundError:
