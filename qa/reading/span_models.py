@@ -2,7 +2,8 @@
 
 Both take a padded batch of numpy arrays (``input_ids``, ``attention_mask``, ``token_type_ids``)
 and return numpy start and end logits, so the span decoding above them does not know which one
-ran. ONNX Runtime is the default (same logits, about twice as fast on CPU); ``onnx-int8`` is the
+ran. ONNX Runtime is the default (same logits; 61 vs 85 ms a window at batch 1, even at batch 8,
+bench/RESULTS.md); ``onnx-int8`` is the
 export with int8 matrix multiplications (faster again, slightly different logits); torch stays
 selectable (``QA_READER_BACKEND=torch``) for comparison, and is what the reader falls back to
 when no export can be made.
