@@ -29,14 +29,14 @@ def main() -> None:
     import torch
 
     from qa import paths
-    from qa.onnx_export import ensure_onnx_reader
+    from qa.onnx_export import ensure_onnx
     from qa.reading.span_models import OnnxSpanModel, TorchSpanModel
     from qa.paths import reader_model_path
 
     torch.set_num_threads(args.threads)
     model_dir = reader_model_path(args.model)
     models = {"torch": TorchSpanModel(model_dir),
-              "onnx": OnnxSpanModel(ensure_onnx_reader(model_dir, paths.CACHE_DIR), threads=args.threads)}
+              "onnx": OnnxSpanModel(ensure_onnx(model_dir, paths.CACHE_DIR))}
     rng = np.random.default_rng(0)
     for batch in (1, 8):
         ids = rng.integers(1000, 20000, size=(batch, 256), dtype=np.int64)

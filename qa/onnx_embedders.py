@@ -22,24 +22,19 @@ class _OnnxEncoder:
     """Tokenise, run the exported encoder, mean-pool and normalise; batches of similar length."""
 
     def __init__(self, model_dir: str, cache_dir: str, batch_size: int):
-        import onnxruntime as ort
-        import torch
         from transformers import AutoTokenizer
 
-        from qa.onnx_export import ensure_onnx
+        from qa.onnx_export import ensure_onnx, open_session
 
         config = Path(model_dir) / "sentence_bert_config.json"
         self.max_length = json.loads(config.read_text()).get("max_seq_length", 256) if config.exists() else 256
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = torch.get_num_threads()
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(ensure_onnx(model_dir, cache_dir, kind="encoder")), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = open_session(ensure_onnx(model_dir, cache_dir, kind="encoder"))
         self.batch_size = batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), 0), dtype=np.float32)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         rows: dict[int, np.ndarray] = {}
         for begin in range(0, len(order), self.batch_size):
@@ -55,7 +50,7 @@ class _OnnxEncoder:
             pooled = (states * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             rows.update(zip(part, pooled))
-        return np.stack([rows[i] for i in range(len(texts))]) if texts else out
+        return np.stack([rows[i] for i in range(len(texts))])
 
 
 @component

@@ -1,23 +1,23 @@
 """Our models exported to ONNX (the reader, the embedding encoder), keyed by a hash of their weights.
 
 ONNX Runtime computes the same outputs as torch (max |diff| ~1e-5 in fp32) with less overhead per
-call (a window at batch 1: 61 vs 85 ms on two cores; a query embedding: ~16 ms). The export is a cache, never a second source of truth: its file name holds the
-SHA-256 of the model's config and weights, so a retrained reader never runs a stale export. It is
-built by ``qa prepare`` (run by ``quickstart.sh``) or on first load, under a file lock so that
-several workers starting together export once, and written atomically so that a crash mid-export
-leaves no half file behind.
+call (a window at batch 1: 61 vs 85 ms on two cores; a query embedding: ~16 ms). The export is a
+cache, never a second source of truth: its file name holds the SHA-256 of the model's config and
+weights, so a retrained reader never runs a stale export. It is built on first load (on a fresh
+clone, by ``quickstart.sh``'s first ``qa index`` and ``qa ask``), under a file lock so that several
+workers starting together export once, and written atomically (``qa.atomic_files``) so that a
+crash mid-export leaves no half file behind.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 import warnings
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+
+from qa.atomic_files import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def export_model(model_dir: str | Path, target: str | Path, kind: str = "reader"
 
     example = torch.ones((2, 16), dtype=torch.long)
     dynamic = {name: {0: "batch", 1: "length"} for name in INPUT_NAMES + output_names}
-    with _atomic_file(target) as partial:
+    with atomic_path(target) as partial:
         # The tracer warns about shape checks it records as constants; tests/test_onnx_reader.py
         # checks the export against torch at several lengths and paddings instead.
         with torch.inference_mode(), warnings.catch_warnings():
@@ -91,28 +91,22 @@ def quantize_reader(fp32_file: str | Path, target: str | Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     target = Path(target)
-    with _atomic_file(target) as partial:
+    with atomic_path(target) as partial:
         quantize_dynamic(str(fp32_file), str(partial), op_types_to_quantize=["MatMul"], per_channel=True,
                          weight_type=QuantType.QInt8)
     return target
 
 
-@contextmanager
-def _atomic_file(target: Path) -> Iterator[Path]:
-    """A temporary path to write; renamed over ``target`` (after an fsync) only if the block
-    succeeds, removed in any case: a crash never leaves a half export under the real name."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        yield partial
-        with partial.open("rb") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+def open_session(onnx_file: str | Path):
+    """An ONNX Runtime session on the CPU with the process's thread setting (torch's, which a
+    server worker's ``--threads`` sets), so both runtimes share the cores alike."""
+    import onnxruntime as ort
+    import torch
 
-
-def ensure_onnx_reader(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False) -> Path:
-    return ensure_onnx(model_dir, cache_dir, quantized, kind="reader")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
 
 
 def ensure_onnx(model_dir: str | Path, cache_dir: str | Path, quantized: bool = False, kind: str = "reader") -> Path:

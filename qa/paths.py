@@ -1,5 +1,5 @@
 """Where things live by default (the project's index, the shipped reader, the packaged embedder,
-derived caches) and how the reader runs.
+derived caches) and which runtime the models run on.
 
 Every location can be overridden (CLI flags or environment variables); a missing model raises
 ``ModelMissing`` with a message that says how to get it.
@@ -13,7 +13,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = Path(os.environ.get("QA_INDEX_DIR", PROJECT_ROOT / "index"))
 DEFAULT_READER_DIR = Path(os.environ.get("QA_READER_MODEL", PROJECT_ROOT / "models" / "reader"))
-# Derived files that can always be rebuilt (the reader's ONNX export); safe to delete.
+# Derived files that can always be rebuilt (the ONNX exports of the reader and embedder); safe to delete.
 CACHE_DIR = Path(os.environ.get("QA_CACHE_DIR", PROJECT_ROOT / ".cache"))
 # "onnx" (ONNX Runtime, the default), "onnx-int8" (int8 matmuls) or "torch" (the reference path)
 READER_BACKEND = os.environ.get("QA_READER_BACKEND", "onnx")

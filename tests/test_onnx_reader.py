@@ -9,7 +9,7 @@ from haystack import Document
 
 from qa.paths import DEFAULT_READER_DIR
 from qa import onnx_export
-from qa.onnx_export import ensure_onnx_reader, onnx_path, weights_fingerprint
+from qa.onnx_export import ensure_onnx, onnx_path, weights_fingerprint
 from qa.reading.reader import SpanReader
 from qa.reading.span_models import OnnxSpanModel, TorchSpanModel, load_span_model, pad_windows, span_logits
 from qa.reading.windows import make_windows
@@ -23,7 +23,7 @@ def cache_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def onnx_file(cache_dir):
-    return ensure_onnx_reader(DEFAULT_READER_DIR, cache_dir)
+    return ensure_onnx(DEFAULT_READER_DIR, cache_dir)
 
 
 def _windows():
@@ -76,8 +76,8 @@ def test_the_export_is_keyed_by_the_weights(tmp_path, onnx_file):
 
 def test_an_existing_export_is_reused_and_no_partial_file_is_left(onnx_file, monkeypatch):
     monkeypatch.setattr(onnx_export, "export_model", lambda *a: pytest.fail("exported again"))
-    assert ensure_onnx_reader(DEFAULT_READER_DIR, onnx_file.parent.parent) == onnx_file
-    assert not list(onnx_file.parent.glob("*.partial"))
+    assert ensure_onnx(DEFAULT_READER_DIR, onnx_file.parent.parent) == onnx_file
+    assert not list(onnx_file.parent.glob("*.tmp"))
 
 
 def test_a_failed_export_falls_back_to_torch(tmp_path, monkeypatch, caplog):

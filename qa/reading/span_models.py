@@ -46,16 +46,11 @@ class TorchSpanModel:
 
 
 class OnnxSpanModel:
-    def __init__(self, onnx_file: str | Path, threads: int | None = None, backend: str = "onnx"):
-        import onnxruntime as ort
+    def __init__(self, onnx_file: str | Path, backend: str = "onnx"):
+        from qa.onnx_export import open_session
 
         self.backend = backend
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads:
-            options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        self._session = open_session(onnx_file)
         self._inputs = {i.name for i in self._session.get_inputs()}
 
     def logits(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -73,13 +68,9 @@ def load_span_model(model_dir: str | Path, backend: str, cache_dir: str | Path):
         raise ValueError(f"unknown reader backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend.startswith("onnx"):
         try:
-            from qa.onnx_export import ensure_onnx_reader
+            from qa.onnx_export import ensure_onnx
 
-            import torch  # the process's thread setting (a server worker's --threads) applies to both
-
-            quantized = backend == "onnx-int8"
-            return OnnxSpanModel(ensure_onnx_reader(model_dir, cache_dir, quantized), threads=torch.get_num_threads(),
-                                 backend=backend)
+            return OnnxSpanModel(ensure_onnx(model_dir, cache_dir, quantized=backend == "onnx-int8"), backend=backend)
         except Exception as exc:  # noqa: BLE001 - any export/runtime failure means "use torch"
             log.warning("ONNX reader unavailable (%s: %s); running the reader with torch", type(exc).__name__, exc)
     return TorchSpanModel(model_dir)

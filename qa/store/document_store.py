@@ -28,9 +28,10 @@ from haystack.document_stores.types import DuplicatePolicy
 from haystack.utils.filters import document_matches_filter
 
 from qa import durable_sqlite
+from qa.atomic_files import write_atomically
 from qa.store.schema import SCHEMA
 from qa.store.sql_filters import prefilter
-from qa.store.vectors import VectorIndex, write_atomically
+from qa.store.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 

@@ -3,24 +3,22 @@
 The index records ``seq``, the last entry of the store's ``vector_changes`` log it reflects; it
 catches up with newer writes by removing and re-adding only the chunks they touched. The file
 holds one JSON header line (that ``seq``, the dimension) followed by the serialised FAISS index,
-written to a temporary file, fsynced and renamed over the old one: a crash leaves either the old
-or the new file, never a torn one. SQLite stays the source of truth: a missing or unreadable file
+replaced atomically (``qa.atomic_files``): a crash leaves either the old or the new file, never a
+torn one. SQLite stays the source of truth: a missing or unreadable file
 is rebuilt from it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import tempfile
-import time
 from pathlib import Path
 from typing import Iterable
 
 import faiss
 import numpy as np
+
+from qa.atomic_files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -106,39 +104,3 @@ class VectorIndex:
         except Exception as exc:  # a damaged or older-format derived file is rebuilt, never fatal
             log.warning("ignoring unreadable vector index %s: %s", path, exc)
             return None
-
-
-def write_atomically(path: Path, *parts) -> None:
-    """Write ``parts`` (bytes-like) to ``path`` so that a crash leaves the old file or the new one."""
-    # a temp file of our own: several server workers may save at the same moment
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            for part in parts:
-                f.write(part)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _remove_stale_temp_files(path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_stale_temp_files(path: Path, older_than_s: float = 600) -> None:
-    """Temp files left by a process killed mid-save (never one a live save is still writing)."""
-    cutoff = time.time() - older_than_s
-    for leftover in path.parent.glob(path.name + ".*.tmp"):
-        with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
