@@ -264,6 +264,9 @@ def eval_squad(file, modes, limit, work_dir, reader_model, output, as_json):
               help="Comma-separated kinds of rule-made unanswerables to add: " + ", ".join(HARD_NEGATIVE_KINDS) + ".")
 @click.option("--hard-rate", type=click.FloatRange(0.0, 1.0), default=0.25, show_default=True,
               help="Share of SQuAD 1.1 questions each hard-negative kind is tried on.")
+@click.option("--distractor-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Share of SQuAD 1.1 questions also trained with a misleading copy of their answer sentence "
+                   "(another name, number or year) added to the paragraph.")
 @click.option("--train-window-tokens", type=click.IntRange(min=32), default=None,
               help="Train on one window this long per example, cut around the answer [full windows].")
 @click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix as it is.")

@@ -113,10 +113,13 @@ def build_training_mix(
     seed: int,
     hard_kinds: tuple[str, ...] = (),
     hard_rate: float = 0.0,
+    distractor_rate: float = 0.0,
 ) -> list[QAExample]:
     """All tune-set examples (repeated), then SQuAD 1.1 questions, their other-paragraph
-    negatives and their rule-made hard negatives (qa.training.hard_negatives) in proportion, up to
-    ``max_examples``; shuffled with ``seed``."""
+    negatives, their rule-made hard negatives (qa.training.hard_negatives) and their copies with a
+    misleading sentence added (qa.training.distractors) in proportion, up to ``max_examples``;
+    shuffled with ``seed``."""
+    from qa.training.distractors import distractor_examples
     from qa.training.hard_negatives import hard_negatives
 
     rng = random.Random(seed)
@@ -131,6 +134,10 @@ def build_training_mix(
         for kind in hard_kinds:
             rng.shuffle(made[kind])
             pools.append(made[kind])
+    if distractor_rate > 0:
+        distracted = distractor_examples(squad_train, distractor_rate, seed)
+        rng.shuffle(distracted)
+        pools.append(distracted)
     if max_examples is not None:
         room = max(0, max_examples - len(tune))
         total = sum(len(pool) for pool in pools)
