@@ -158,7 +158,9 @@ class SQLiteDocumentStore:
     # -- rows <-> documents ------------------------------------------------------------------
     @staticmethod
     def _row_values(doc: Document) -> tuple:
-        data = doc.to_dict(flatten=False)
+        # without the content and the embedding, which have their own columns (and to_dict
+        # deep-copies: 384 floats per chunk cost more than the SQL)
+        data = replace(doc, content=None, embedding=None).to_dict(flatten=False)
         data.pop("content", None)
         data.pop("embedding", None)
         embedding = None if doc.embedding is None else np.asarray(doc.embedding, dtype=np.float64).tobytes()
