@@ -25,6 +25,9 @@ EMBEDDER_BACKEND = os.environ.get("QA_EMBEDDER_BACKEND", "onnx-int8")
 # Tokens of a chunk the ONNX document embedder reads: all-MiniLM-L6-v2 was trained on 128 (its
 # sentence-transformers setting is 256); 128 embeds 1.5x faster with the same recall@5.
 DOCUMENT_EMBEDDING_TOKENS = int(os.environ.get("QA_DOCUMENT_EMBEDDING_TOKENS", "128"))
+# The FAISS index: "auto" (exact search up to qa.store.vectors.IVF_AFTER chunks, IVF past it),
+# "flat" (always exact) or "ivf" (always approximate).
+VECTOR_INDEX = os.environ.get("QA_VECTOR_INDEX", "auto")
 SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 EXAMPLE_DOCS_DIR = PROJECT_ROOT / "examples" / "docs"
 GUNICORN_CONFIG = PROJECT_ROOT / "gunicorn.conf.py"

@@ -11,6 +11,7 @@ from pathlib import Path
 from haystack import Pipeline
 from haystack.components.joiners import DocumentJoiner
 
+from qa import paths
 from qa.answer.citations import CitedAnswerBuilder
 from qa.models import EMBEDDING_DIM, EMBEDDING_MODEL_NAME, text_embedder
 from qa.reading.reader import SpanReader
@@ -22,7 +23,7 @@ READ_K = 3  # fused chunks the reader reads: F1 +0.9 and half the reader's time 
 
 
 def open_store(index_dir: str | Path) -> SQLiteDocumentStore:
-    return SQLiteDocumentStore(str(index_dir), EMBEDDING_MODEL_NAME, EMBEDDING_DIM)
+    return SQLiteDocumentStore(str(index_dir), EMBEDDING_MODEL_NAME, EMBEDDING_DIM, vector_index=paths.VECTOR_INDEX)
 
 
 def build_query_pipeline(store: SQLiteDocumentStore, reader: SpanReader, embedder=None,

@@ -6,7 +6,10 @@ acknowledged write survives a ``kill -9``. The FAISS index is derived: each proc
 memory and brings it up to date by applying the store's logged vector changes since the last one
 it holds (see ``qa.store.vectors``), so a write costs every worker only the chunks it touched. The
 file on disk spares a new process the full build; it is rewritten after ``PERSIST_AFTER_CHANGES``
-changes (or on ``persist_vectors(force=True)``), since the log covers whatever it lacks.
+changes (or on ``persist_vectors(force=True)``), since the log covers whatever it lacks. The index
+is exact (flat) or, past ``qa.store.vectors.IVF_AFTER`` chunks under ``vector_index="auto"``,
+approximate (IVF); a forced persist (the end of ``qa index``) rebuilds it as the other kind when the
+store has grown past the line, so a server worker's write never pays for that.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from qa import durable_sqlite
 from qa.atomic_files import write_atomically
 from qa.store.schema import SCHEMA
 from qa.store.sql_filters import prefilter
-from qa.store.vectors import VectorIndex
+from qa.store.vectors import VectorIndex, choose_kind
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,10 @@ class SQLiteDocumentStore:
     every later open, so an index is never queried with vectors from another model.
     """
 
-    def __init__(self, index_dir: str, embedding_model: str | None = None, embedding_dim: int | None = None):
+    def __init__(self, index_dir: str, embedding_model: str | None = None, embedding_dim: int | None = None,
+                 vector_index: str = "auto"):
+        choose_kind(vector_index, 0)  # an unknown kind fails here, not at the first search
+        self.vector_index_kind = vector_index  # "flat", "ivf", or "auto" (by size: qa.store.vectors.IVF_AFTER)
         self.index_dir = str(index_dir)
         self._dir = Path(index_dir)
         self._dir.mkdir(parents=True, exist_ok=True)
@@ -148,7 +154,8 @@ class SQLiteDocumentStore:
     # -- serialisation -----------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(
-            self, index_dir=self.index_dir, embedding_model=self.embedding_model, embedding_dim=self.embedding_dim
+            self, index_dir=self.index_dir, embedding_model=self.embedding_model, embedding_dim=self.embedding_dim,
+            vector_index=self.vector_index_kind,
         )
 
     @classmethod
@@ -327,9 +334,7 @@ class SQLiteDocumentStore:
                 if vectors is not None and not (pruned <= vectors.seq <= head and vectors.dim == self._dim(conn)):
                     vectors = None
             if vectors is None:
-                rows = conn.execute("SELECT rowid, embedding FROM documents WHERE embedding IS NOT NULL")
-                vectors = VectorIndex.build(self._dim(conn), head, rows)
-                log.info("built the vector index of %d chunks from the store", len(vectors))
+                vectors = self._build_vectors(conn, head)
             elif vectors.seq < head:
                 changed = [r for (r,) in conn.execute(
                     "SELECT DISTINCT doc_rowid FROM vector_changes WHERE seq > ? AND seq <= ?", (vectors.seq, head))]
@@ -341,6 +346,16 @@ class SQLiteDocumentStore:
                         f"AND rowid IN ({','.join('?' * len(part))})", part).fetchall()
                 vectors.apply(head, changed, rows)
         self._vectors = vectors
+        return vectors
+
+    def _build_vectors(self, conn, head: int) -> VectorIndex:
+        (count,) = conn.execute("SELECT count(*) FROM documents WHERE embedding IS NOT NULL").fetchone()
+        kind = choose_kind(self.vector_index_kind, count)
+        began = time.perf_counter()
+        rows = conn.execute("SELECT rowid, embedding FROM documents WHERE embedding IS NOT NULL")
+        vectors = VectorIndex.build(self._dim(conn), head, rows, kind)
+        log.info("built the %s vector index of %d chunks from the store in %.1fs", vectors.kind, len(vectors),
+                 time.perf_counter() - began)
         return vectors
 
     def _dim(self, conn) -> int:
@@ -356,12 +371,16 @@ class SQLiteDocumentStore:
 
     def persist_vectors(self, force: bool = False) -> VectorIndex:
         """Rewrite the FAISS file (atomically) when it lags the store by ``PERSIST_AFTER_CHANGES``
-        changes, or at all when ``force``; then trim the change log far behind it."""
+        changes, or at all when ``force`` (which also rebuilds a flat index grown past the IVF
+        line, or an index of another kind than a fixed setting); then trim the change log."""
         from filelock import FileLock
 
         path = self._dir / VECTORS_FILE
         with self._vectors_lock:
             vectors = self._current_vectors()
+            if force and vectors.kind != choose_kind(self.vector_index_kind, len(vectors)):
+                with self._read() as conn:  # grown past (or set off) its kind: rebuilt as the other
+                    vectors = self._vectors = self._build_vectors(conn, _vector_log_head(conn))
             saved = VectorIndex.saved_seq(path)
             if saved == vectors.seq or (not force and saved is not None and vectors.seq - saved < PERSIST_AFTER_CHANGES):
                 return vectors
