@@ -234,6 +234,34 @@ def eval_squad(file, modes, limit, work_dir, reader_model, output, as_json):
         click.echo(markdown_table(report))
 
 
+@cli.command("check-int8")
+@click.option("--reader-model", default=None, help="Reader folder [models/reader].")
+@click.option("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"), show_default=True)
+@click.option("--heldout-articles", type=click.IntRange(1), default=5, show_default=True)
+@click.option("--heldout-seed", type=int, default=13, show_default=True,
+              help="The same seed the reader was trained with, so the articles are unseen.")
+@click.option("--record/--no-record", default=True, show_default=True,
+              help="Store the result in the reader's reader_config.json (what the auto backend reads).")
+def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
+    """Measure whether the reader may run with int8 weights (≤ 0.5 F1 lost on held-out articles)."""
+    from qa.reading.int8_check import MAX_F1_LOSS, record as record_check, run_check
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[logging.StreamHandler(sys.stderr)])
+    try:
+        model_dir = paths.reader_model_path(reader_model)
+    except paths.ModelMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not Path(tune_file).exists():
+        raise click.ClickException(f"no tune file at {tune_file} (the held-out articles come from it)")
+    check = run_check(model_dir, tune_file, heldout_articles, heldout_seed, paths.CACHE_DIR)
+    click.echo(f"{check['examples']} held-out questions: F1 fp32 {check['f1_fp32']}, int8 {check['f1_int8']} "
+               f"(loss {check['f1_loss']}; allowed up to {MAX_F1_LOSS}): int8 "
+               + ("allowed" if check["allowed"] else "not allowed"))
+    if record:
+        record_check(model_dir, check)
+        click.echo(f"recorded in {Path(model_dir) / 'reader_config.json'}")
+
+
 @cli.command("train-reader")
 @click.option("--base-model", default=None, help="Encoder to start from [all-MiniLM-L6-v2 from its PyPI package].")
 @click.option("--squad-train", default=str(paths.SHARED_DATA_DIR / "squad1.1-train.json.gz"), show_default=True)

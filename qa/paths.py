@@ -15,8 +15,9 @@ DEFAULT_INDEX_DIR = Path(os.environ.get("QA_INDEX_DIR", PROJECT_ROOT / "index"))
 DEFAULT_READER_DIR = Path(os.environ.get("QA_READER_MODEL", PROJECT_ROOT / "models" / "reader"))
 # Derived files that can always be rebuilt (the ONNX exports of the reader and embedder); safe to delete.
 CACHE_DIR = Path(os.environ.get("QA_CACHE_DIR", PROJECT_ROOT / ".cache"))
-# "onnx" (ONNX Runtime, the default), "onnx-int8" (int8 matmuls) or "torch" (the reference path)
-READER_BACKEND = os.environ.get("QA_READER_BACKEND", "onnx")
+# "auto" (the default: ONNX Runtime, with int8 matmuls when the reader's recorded check allows them,
+# qa.reading.int8_check), "onnx" (fp32), "onnx-int8" or "torch" (the reference path)
+READER_BACKEND = os.environ.get("QA_READER_BACKEND", "auto")
 # The embedding model's runtime: "onnx-int8" (the default: ONNX Runtime, documents embedded with
 # int8 weights, queries in fp32), "onnx" (fp32 throughout: sentence-transformers' vectors) or
 # "torch" (sentence-transformers itself, the reference path). bench/embed_speed.py measured int8

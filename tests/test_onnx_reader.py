@@ -105,3 +105,43 @@ def test_padding_keeps_each_windows_tokens():
     assert batch["input_ids"].tolist() == [[5, 6, 7], [8, 0, 0]]
     assert batch["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
     assert batch["input_ids"].dtype == np.int64
+
+
+def test_auto_runs_int8_only_for_a_reader_whose_recorded_check_allows_it(tmp_path):
+    import json
+
+    from qa.reading.int8_check import passes
+    from qa.reading.span_models import resolve_backend
+
+    config = json.loads((DEFAULT_READER_DIR / "reader_config.json").read_text())
+    for check, expected in ((None, "onnx"), ({"f1_loss": 0.3}, "onnx-int8"), ({"f1_loss": 0.5}, "onnx-int8"),
+                            ({"f1_loss": 0.9}, "onnx"), ({"f1_loss": None}, "onnx")):
+        (tmp_path / "reader_config.json").write_text(json.dumps({**config, "int8_check": check}))
+        assert passes({"int8_check": check}) == (expected == "onnx-int8")
+        assert resolve_backend(tmp_path, "auto") == expected
+        assert resolve_backend(tmp_path, "torch") == "torch"  # a named backend is never second-guessed
+
+
+def test_the_int8_check_scores_both_exports_on_held_out_articles_and_records_it(tmp_path, cache_dir):
+    import json
+
+    from qa.reading.int8_check import record, run_check
+    from qa.reading.span_models import resolve_backend
+
+    reader = tmp_path / "reader"
+    shutil.copytree(DEFAULT_READER_DIR, reader)
+    context = SAMPLE_ARTICLE.read_text().split("\n\n")[0]
+    article = {"title": "Sample", "paragraphs": [{"context": context, "qas": [
+        {"id": "a", "question": DEMO_QUESTION, "answers": [], "is_impossible": True},
+        {"id": "b", "question": "Who won the 2018 World Cup?", "answers": [], "is_impossible": True}]}]}
+    tune = tmp_path / "tune.json"
+    tune.write_text(json.dumps({"data": [article]}))
+    check = run_check(reader, tune, heldout_articles=1, heldout_seed=13, cache_dir=cache_dir)
+    assert check["examples"] == 2 and check["articles"] == ["Sample"]
+    assert 0 <= check["f1_fp32"] <= 100 and 0 <= check["f1_int8"] <= 100
+    assert check["f1_loss"] == round(check["f1_fp32"] - check["f1_int8"], 2)
+    record(reader, check)
+    saved = json.loads((reader / "reader_config.json").read_text())
+    assert saved["int8_check"] == check and saved["no_answer_threshold"] == json.loads(
+        (DEFAULT_READER_DIR / "reader_config.json").read_text())["no_answer_threshold"]
+    assert resolve_backend(reader, "auto") == ("onnx-int8" if check["allowed"] else "onnx")

@@ -2,9 +2,10 @@
 
 Both take a padded batch of numpy arrays (``input_ids``, ``attention_mask``, ``token_type_ids``)
 and return numpy start and end logits, so the span decoding above them does not know which one
-ran. ONNX Runtime is the default (same logits; 61 vs 85 ms a window at batch 1, even at batch 8,
-bench/RESULTS.md); ``onnx-int8`` is the
-export with int8 matrix multiplications (faster again, slightly different logits); torch stays
+ran. ONNX Runtime runs it (same logits as torch; 61 vs 85 ms a window at batch 1, even at batch 8,
+bench/RESULTS.md); ``onnx-int8`` is the export with int8 matrix multiplications (faster again,
+slightly different logits), which ``auto`` (the default) picks only for a reader whose recorded
+check says it loses at most 0.5 F1 (``qa.reading.int8_check``); torch stays
 selectable (``QA_READER_BACKEND=torch``) for comparison, and is what the reader falls back to
 when no export can be made.
 """
@@ -18,7 +19,22 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("onnx", "onnx-int8", "torch")
+BACKENDS = ("auto", "onnx", "onnx-int8", "torch")
+
+
+def resolve_backend(model_dir: str | Path, backend: str) -> str:
+    """``auto``: int8 when the reader's recorded check allows it (``qa.reading.int8_check``),
+    else fp32 ONNX; any other backend as named."""
+    if backend != "auto":
+        return backend
+    import json
+
+    from qa.reading import READER_CONFIG
+    from qa.reading.int8_check import passes
+
+    config_file = Path(model_dir) / READER_CONFIG
+    config = json.loads(config_file.read_text()) if config_file.exists() else {}
+    return "onnx-int8" if passes(config) else "onnx"
 
 
 class TorchSpanModel:
@@ -66,6 +82,7 @@ def load_span_model(model_dir: str | Path, backend: str, cache_dir: str | Path):
     export cannot be made or loaded, so a service still answers, only slower."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown reader backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    backend = resolve_backend(model_dir, backend)
     if backend.startswith("onnx"):
         try:
             from qa.onnx_export import ensure_onnx

@@ -17,7 +17,8 @@ def predict_margins(
     model, tokenizer, examples: list[QAExample], max_length: int, stride: int,
     batch_size: int = 64, device: str = "cpu",
 ) -> tuple[dict[str, str], dict[str, float]]:
-    """Best span text and its margin over "no answer" for every example.
+    """Best span text and its margin over "no answer" for every example (``model``: a torch
+    model, or any span model of ``qa.reading.span_models``).
 
     margin = best span score over all windows − lowest no-answer score over all windows
     (the HF SQuAD 2.0 convention); the question is answered when margin > threshold.
@@ -27,7 +28,8 @@ def predict_margins(
     )
     best: dict[int, tuple[float, str]] = {}
     nulls: dict[int, float] = {}
-    for w, s, e in span_logits(TorchSpanModel(model=model, device=device), windows, tokenizer.pad_token_id, batch_size):
+    span_model = model if hasattr(model, "logits") else TorchSpanModel(model=model, device=device)
+    for w, s, e in span_logits(span_model, windows, tokenizer.pad_token_id, batch_size):
         idx = w.pair_index
         nulls[idx] = min(nulls.get(idx, math.inf), null_score(s, e))
         spans = best_spans(s, e, w.offsets)

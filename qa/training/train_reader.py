@@ -263,6 +263,12 @@ def export_and_evaluate(cfg: TrainConfig, model, tokenizer, tune_heldout, device
     reader_config = {"no_answer_threshold": results["threshold"], "calibration": results["calibration"],
                      "max_length": cfg.max_length, "stride": cfg.stride}
     (out / READER_CONFIG).write_text(json.dumps(reader_config, indent=2) + "\n")
+    if Path(cfg.tune_file).exists():  # may it run with int8 weights? (read by the auto backend)
+        from qa import paths
+        from qa.reading.int8_check import record, run_check
+
+        results["int8_check"] = run_check(out, cfg.tune_file, cfg.heldout_articles, cfg.heldout_seed, paths.CACHE_DIR)
+        record(out, results["int8_check"])
     report = {"config": asdict(cfg), "progress": progress, "results": results,
               "hardware": _hardware(device), "torch_threads": torch.get_num_threads()}
     (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
