@@ -16,8 +16,8 @@ from apispec.ext.marshmallow import OpenAPIConverter
 
 import qa  # noqa: F401  (sets the offline environment before any model library loads)
 from qa import paths
-from qa.chat import ChatSessions
-from qa.web import api, ops, pages
+from qa.chat import ChatSessions, Conversations
+from qa.web import api, openai_api, ops, pages
 from qa.web.engine import Engine
 from qa.web.errors import register_error_handlers
 from qa.web.headers import install_security_headers
@@ -52,11 +52,13 @@ def create_app(test_config: dict | None = None) -> APIFlask:
 
     engine = Engine(app.config["INDEX_DIR"], app.config["READER_MODEL"], app.config["TORCH_THREADS"])
     app.extensions["qa.engine"] = engine
-    app.extensions["qa.sessions"] = ChatSessions(app.config["SESSIONS_DB"])
+    app.extensions["qa.sessions"] = sessions = ChatSessions(app.config["SESSIONS_DB"])
+    app.extensions["qa.conversations"] = Conversations(engine.ask, sessions)
     register_error_handlers(app)
     install_metrics(app)
     install_security_headers(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(openai_api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from apiflask import APIBlueprint, abort
 from flask import current_app, request
 from marshmallow import ValidationError
 
-from qa.chat import resolve_followup
 from qa.ingest.converter import ConversionError, file_kind
 from qa.web.engine import NotReady, text_upload_name
 from qa.web.schemas import (
@@ -35,6 +33,10 @@ def _engine():
 
 def _sessions():
     return current_app.extensions["qa.sessions"]
+
+
+def _conversations():
+    return current_app.extensions["qa.conversations"]
 
 
 def _require_body_type(*allowed: str) -> None:
@@ -66,21 +68,11 @@ def ask(body):
     question ("and how many were injured?") is searched for together with the question that set
     the topic (``retrieval_query`` in the response shows what was searched).
     """
-    sessions = _sessions()
-    session_id = body.get("session_id") or sessions.new_id()
-    history = sessions.history(session_id) or []
-    resolved = resolve_followup(body["question"], history)
-    started = time.perf_counter()
     try:
-        result = _engine().ask(resolved.reader_question, body["top_k"], resolved.retrieval_query)
+        turn = _conversations().turn(body["question"], body["top_k"], session_id=body.get("session_id"))
     except NotReady as exc:
         _unavailable(exc)
-    took_ms = round((time.perf_counter() - started) * 1000, 1)
-    result["question"] = body["question"].strip()
-    sessions.add_turn(session_id, result["question"], resolved.reader_question, resolved.retrieval_query,
-                      resolved.is_followup, result, took_ms)
-    return {**result, "session_id": session_id, "took_ms": took_ms, "is_followup": resolved.is_followup,
-            "reader_question": resolved.reader_question, "retrieval_query": resolved.retrieval_query}
+    return turn.as_dict()
 
 
 def _document_input() -> tuple[str, bytes]:

@@ -1,4 +1,5 @@
-"""Every error is JSON ``{"error": {"code", "message"[, "details"]}}`` with its HTTP status.
+"""Every error is JSON ``{"error": {"code", "message"[, "details"]}}`` with its HTTP status (under
+/v1, OpenAI's ``{"error": {"message", "type", "param", "code"}}``, which its clients parse).
 
 Validation errors from the request schemas arrive here too: a missing or empty question is a
 400 (the request cannot be understood), other invalid fields a 422 with per-field details.
@@ -20,11 +21,24 @@ CODES = {
 }
 
 
+OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 404: "not_found_error",
+                429: "rate_limit_error", 500: "server_error", 503: "server_error"}
+
+
 def error_body(status: int, message: str, details=None) -> dict:
+    if request and request.path.startswith("/v1/"):
+        return openai_error_body(status, message, details)
     body = {"code": CODES.get(status, f"http_{status}"), "message": message}
     if details:
         body["details"] = details
     return {"error": body}
+
+
+def openai_error_body(status: int, message: str, details=None) -> dict:
+    """OpenAI's error shape, for the /v1 endpoints its clients call."""
+    param = details.get("param") if isinstance(details, dict) else None
+    return {"error": {"message": message, "type": OPENAI_TYPES.get(status, "invalid_request_error"),
+                      "param": param, "code": CODES.get(status, f"http_{status}")}}
 
 
 def _question_missing(details) -> bool:
