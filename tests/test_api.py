@@ -175,12 +175,10 @@ def test_health_metrics_and_openapi(client):
 
 
 def test_unexpected_errors_are_json_500(app, client, monkeypatch):
-    engine = app.extensions["qa.engine"]
-
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(engine, "ask", broken)
+    monkeypatch.setattr(app.extensions["qa.conversations"], "ask", broken)
     message = _error(client.post("/api/ask", json={"question": DEMO_QUESTION}), 500, "internal_error")
     assert "boom" not in message
 
