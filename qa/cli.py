@@ -319,6 +319,29 @@ def train_reader(**options):
     click.echo(f"reader written to {options['output_dir']}: {report['results'].get('eval', {}).get('overall')}")
 
 
+@cli.command("mcp")
+@index_option
+@click.option("--sessions-db", type=click.Path(dir_okay=False, path_type=Path),
+              default=paths.PROJECT_ROOT / "instance" / "sessions.sqlite3", show_default=True,
+              help="Conversation store (the web server's, so conversations carry over).")
+@click.option("--http", "over_http", is_flag=True, help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+def mcp_cmd(index_dir, sessions_db, over_http, host, port):
+    """Serve the index to MCP clients (agents): tools ask, search_documents, list_documents, get_document."""
+    from qa.mcp_server import build_server
+
+    _open_store(index_dir)  # a clear error now rather than from inside the protocol
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        handlers=[logging.StreamHandler(sys.stderr)])  # stdout carries the protocol
+    server = build_server(index_dir, sessions_db)
+    if over_http:
+        click.echo(f"MCP over streamable HTTP on http://{host}:{port}/mcp (index: {index_dir}; Ctrl+C stops)", err=True)
+        server.run("streamable-http", host=host, port=port)
+    else:
+        server.run()
+
+
 @cli.command("serve")
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")

@@ -77,3 +77,27 @@ class QAService:
                 include_outputs_from={"fusion"},
             )
         return out["answers"]["result"], out["fusion"]["documents"]
+
+    def search(self, query: str, k: int = 5) -> list[dict]:
+        """The chunks retrieval finds for ``query`` (dense + BM25, fused), best first, each with
+        where it sits in its document: ``document_text[start:end] == text``."""
+        with self._lock:
+            embedding = self.pipeline.get_component("embedder").run(text=query)["embedding"]
+            depth = max(k, RETRIEVE_K)
+            dense = self.pipeline.get_component("dense").run(query_embedding=embedding, top_k=depth)["documents"]
+            bm25 = self.pipeline.get_component("bm25").run(query=query, top_k=depth)["documents"]
+            fused = self.pipeline.get_component("fusion").run(documents=[dense, bm25], top_k=k)["documents"]
+        names: dict[str, str | None] = {}
+        found = []
+        for chunk in fused:
+            source_id = chunk.meta.get("source_id")
+            if source_id not in names:
+                record = self.store.get_source(source_id, with_text=False) if source_id else None
+                names[source_id] = record.name if record else None
+            if names[source_id] is None:
+                continue  # deleted since it was retrieved
+            start = int(chunk.meta["split_idx_start"])
+            found.append({"document_id": source_id, "document_name": names[source_id], "start": start,
+                          "end": start + len(chunk.content or ""), "text": chunk.content, "chunk_id": chunk.id,
+                          "score": round(float(chunk.score or 0.0), 4)})
+        return found
