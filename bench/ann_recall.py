@@ -7,7 +7,12 @@ the centre (cosine to its centre ≈ 0.6, to a neighbour in its topic ≈ 0.4, a
 all-MiniLM-L6-v2 gives for related passages); uniform random vectors in 384 dimensions have no
 neighbours worth the name, and tight clusters would make any index look perfect. For each size, 200 queries drawn the same way; recall@10 = the share of the exact
 top 10 that the approximate search also returns. Decides past which size an IVF index is worth
-offering (the product searches exactly today). Never run in CI.
+offering. Never run in CI.
+
+    .venv/bin/python bench/ann_recall.py --index bench-data/scale-index --json bench/results/ann-recall-real.json
+
+With ``--index``: the real chunk embeddings of a built index (e.g. the 100k-chunk bench index)
+and, as queries, 200 questions of the evaluation sample embedded as the service embeds them.
 """
 
 from __future__ import annotations
@@ -33,6 +38,28 @@ def clustered(n: int, centres: np.ndarray, rng: np.random.Generator, spread: flo
     return out
 
 
+def real_vectors(index: Path) -> tuple[np.ndarray, np.ndarray]:
+    """A built index's chunk embeddings, and 200 evaluation-sample questions embedded as served."""
+    import sqlite3
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from qa.models import text_embedder
+    from qa.paths import SHARED_DATA_DIR
+
+    with sqlite3.connect(index / "store.sqlite3") as db:
+        rows = db.execute("SELECT embedding FROM documents WHERE embedding IS NOT NULL ORDER BY rowid").fetchall()
+    data = np.vstack([np.frombuffer(r[0], dtype=np.float64) for r in rows]).astype(np.float32)
+    faiss.normalize_L2(data)
+    sample = json.loads((SHARED_DATA_DIR / "squad2-dev-sample.json").read_text())["data"]
+    questions = [q["question"] for a in sample for p in a["paragraphs"] for q in p["qas"]][::4][:200]
+    embedder = text_embedder()
+    embedder.warm_up()
+    queries = np.asarray([embedder.run(text=q)["embedding"] for q in questions], dtype=np.float32)
+    faiss.normalize_L2(queries)
+    return data, queries
+
+
 def timed_search(index, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray, float]:
     t0 = time.perf_counter()
     ids = np.vstack([index.search(q[None, :], k)[1] for q in queries])  # one query at a time, as served
@@ -49,14 +76,19 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--nprobe", default="16,64,256,1024")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--index", type=Path, help="real embeddings from this index, sample questions as queries")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     faiss.omp_set_num_threads(args.threads)
     rng = np.random.default_rng(0)
-    centres = rng.standard_normal((10_000, DIM), dtype=np.float32)
-    faiss.normalize_L2(centres)
-    data = clustered(args.vectors, centres, rng)
-    queries = clustered(200, centres, rng)
+    if args.index:
+        data, queries = real_vectors(args.index)
+        args.vectors, args.sizes = len(data), str(len(data))
+    else:
+        centres = rng.standard_normal((10_000, DIM), dtype=np.float32)
+        faiss.normalize_L2(centres)
+        data = clustered(args.vectors, centres, rng)
+        queries = clustered(200, centres, rng)
     rows = []
     for size in [int(s) for s in args.sizes.split(",") if int(s) <= args.vectors]:
         part = data[:size]
@@ -79,7 +111,9 @@ def main() -> None:
         print(json.dumps(row), flush=True)
         rows.append(row)
     if args.json:
-        args.json.write_text(json.dumps({"threads": args.threads, "queries": 200, "results": rows}, indent=1) + "\n")
+        args.json.write_text(json.dumps({"threads": args.threads, "queries": len(queries),
+                                         "data": str(args.index) if args.index else "synthetic",
+                                         "results": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

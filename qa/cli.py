@@ -103,19 +103,25 @@ def index_cmd(sources, index_dir, progress):
         sys.exit(1)
 
 
-def _print_answer(result: dict) -> None:
-    click.echo(f"Q: {result['question']}")
+def _marked(answer: dict) -> str:
+    """The answer's sentence with the span in [brackets]."""
+    rel_start, rel_end = answer["start"] - answer["context_start"], answer["end"] - answer["context_start"]
+    context = answer["context"]
+    return context[:rel_start] + "[" + context[rel_start:rel_end] + "]" + context[rel_end:]
+
+
+def _print_answer(result: dict, echo_question: bool = True) -> None:
+    if echo_question:
+        click.echo(f"Q: {result['question']}")
     answers = result["answers"]
     if result["no_answer"]:
         click.echo("I couldn't find an answer in the documents.")
         if answers:
             click.echo("Maybe:")
-    for i, a in enumerate(answers[:3] if result["no_answer"] else answers[:1]):
-        rel_start, rel_end = a["start"] - a["context_start"], a["end"] - a["context_start"]
-        marked = a["context"][:rel_start] + "[" + a["context"][rel_start:rel_end] + "]" + a["context"][rel_end:]
+    for a in answers[:3] if result["no_answer"] else answers[:1]:
         click.echo(f"A: {a['answer']}   (confidence {a['score']:.2f})")
         click.echo(f"   source: {a['document_name']} (id {a['document_id']}), characters {a['start']}-{a['end']}")
-        click.echo("   \u201c" + " ".join(marked.split()) + "\u201d")
+        click.echo("   \u201c" + " ".join(_marked(a).split()) + "\u201d")
 
 
 @cli.command("ask")
@@ -140,6 +146,60 @@ def ask_cmd(question, index_dir, as_json, top_k):
             sys.stdout.flush()
         else:
             _print_answer(result)
+
+
+CHAT_HELP = ":sources  where the last answer came from (every candidate)\n:new      start a new conversation\n:quit     end (or Ctrl+D)"
+
+
+@cli.command("chat")
+@index_option
+@click.option("--sessions-db", type=click.Path(dir_okay=False, path_type=Path), default=paths.DEFAULT_SESSIONS_DB,
+              show_default=True, help="Conversation store (the web server's, so conversations carry over).")
+@click.option("--session", "session_id", default=None, help="Continue this conversation (an id from the page or API).")
+def chat_cmd(index_dir, sessions_db, session_id):
+    """Talk to the index: questions and follow-ups, answers marked in their sentence, with sources."""
+    from qa.chat import ChatSessions, Conversations
+    from qa.chat.sessions import SESSION_ID
+
+    if session_id is not None and not SESSION_ID.match(session_id):
+        raise click.BadParameter("not a conversation id", param_hint="--session")
+    service = _service(index_dir)
+    sessions = ChatSessions(sessions_db)
+    conversations = Conversations(lambda q, k, r: service.ask(q, top_k=k, retrieval_query=r), sessions)
+    session_id = session_id or sessions.new_id()
+    click.echo(f"Ask about the {service.store.count_sources()} documents in {index_dir}. "
+               f"Conversation {session_id}; :new starts another, :sources shows sources, :quit ends.")
+    last = None
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if line in (":quit", ":q", ":exit"):
+            break
+        if line == ":new":
+            session_id, last = sessions.new_id(), None
+            click.echo(f"New conversation {session_id}.")
+        elif line == ":sources":
+            if last is None:
+                click.echo("No answer yet in this conversation.")
+            for i, a in enumerate(last["answers"] if last else [], 1):
+                click.echo(f"[{i}] {a['answer']!r} in {a['document_name']} (id {a['document_id']}), "
+                           f"characters {a['start']}-{a['end']}, confidence {a['score']:.2f}")
+                click.echo("    \u201c" + " ".join(_marked(a).split()) + "\u201d")
+        elif line.startswith(":"):
+            click.echo(CHAT_HELP)
+        else:
+            turn = conversations.turn(line[:1000], 5, session_id=session_id)
+            last = turn.result
+            if turn.is_followup:
+                click.echo(f"(follow-up: searched for \u201c{turn.retrieval_query}\u201d)")
+            _print_answer(turn.result, echo_question=False)
+        sys.stdout.flush()
 
 
 @cli.group("docs")
@@ -322,7 +382,7 @@ def train_reader(**options):
 @cli.command("mcp")
 @index_option
 @click.option("--sessions-db", type=click.Path(dir_okay=False, path_type=Path),
-              default=paths.PROJECT_ROOT / "instance" / "sessions.sqlite3", show_default=True,
+              default=paths.DEFAULT_SESSIONS_DB, show_default=True,
               help="Conversation store (the web server's, so conversations carry over).")
 @click.option("--http", "over_http", is_flag=True, help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio.")
 @click.option("--host", default="127.0.0.1", show_default=True)

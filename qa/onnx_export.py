@@ -113,6 +113,9 @@ def open_session(onnx_file: str | Path):
     options = ort.SessionOptions()
     options.intra_op_num_threads = torch.get_num_threads()
     options.inter_op_num_threads = 1
+    # Its worker threads would otherwise spin after each run, starving what comes next on the same
+    # cores: FAISS search right after the query embedding took 35 ms instead of 15 at 100k chunks.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
 
 

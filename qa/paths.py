@@ -12,6 +12,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = Path(os.environ.get("QA_INDEX_DIR", PROJECT_ROOT / "index"))
+# Conversations (the web server keeps them in its instance folder: the same file)
+DEFAULT_SESSIONS_DB = Path(os.environ.get("QA_SESSIONS_DB", PROJECT_ROOT / "instance" / "sessions.sqlite3"))
 DEFAULT_READER_DIR = Path(os.environ.get("QA_READER_MODEL", PROJECT_ROOT / "models" / "reader"))
 # Derived files that can always be rebuilt (the ONNX exports of the reader and embedder); safe to delete.
 CACHE_DIR = Path(os.environ.get("QA_CACHE_DIR", PROJECT_ROOT / ".cache"))
