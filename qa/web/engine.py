@@ -54,6 +54,11 @@ class Engine:
                 import torch
 
                 torch.set_num_threads(self.torch_threads)
+                # FAISS's OpenMP threads too: with several workers on the cores, more threads than
+                # the worker's share only wait on each other
+                import faiss
+
+                faiss.omp_set_num_threads(self.torch_threads)
             service = QAService(self.index_dir, reader_model=self.reader_model, store=self.store)
             service.warm_up()
             indexer = Indexer(self.store)
