@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import qa  # noqa: F401  (offline settings, telemetry off, before any test module imports Haystack)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLE = PROJECT_ROOT / "examples" / "docs" / "azerbaijan-armenia-pause-in-fighting.txt"
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"

@@ -60,15 +60,17 @@ def test_shipped_reader_is_fp16_safetensors_with_a_tuned_threshold():
 
 
 def test_two_round_reading_stops_early_only_when_the_first_chunks_settle_it():
+    """In fp32: int8 activations are quantised per batch, so its scores move with what else is
+    in the batch, and two rounds batch differently from one."""
     text = SAMPLE_ARTICLE.read_text()
     paragraphs = [Document(content=p) for p in text.split("\n\n") if p.strip()]
     answer_first = [p for p in paragraphs if "September 27" in p.content] + \
                    [p for p in paragraphs if "September 27" not in p.content]
-    everything = SpanReader().run(query=DEMO_QUESTION, documents=answer_first, top_k=50)["answers"]
+    everything = SpanReader(backend="onnx").run(query=DEMO_QUESTION, documents=answer_first, top_k=50)["answers"]
 
-    settled = SpanReader(read_first=1, stop_score=0.0).run(query=DEMO_QUESTION, documents=answer_first, top_k=50)
+    settled = SpanReader(read_first=1, stop_score=0.0, backend="onnx").run(query=DEMO_QUESTION, documents=answer_first, top_k=50)
     assert {a.document.id for a in settled["answers"]} == {answer_first[0].id}  # the rest was not read
 
-    unsettled = SpanReader(read_first=1, stop_score=1.01).run(query=DEMO_QUESTION, documents=answer_first, top_k=50)
+    unsettled = SpanReader(read_first=1, stop_score=1.01, backend="onnx").run(query=DEMO_QUESTION, documents=answer_first, top_k=50)
     assert [(a.data, a.document.id, a.score) for a in unsettled["answers"]] == \
            [(a.data, a.document.id, a.score) for a in everything]

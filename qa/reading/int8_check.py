@@ -6,7 +6,9 @@ that depends on the weights: the int8 export is allowed only where it costs at m
 threshold, on the held-out tune articles (never the evaluation sample), and stores the result
 in ``reader_config.json`` under ``int8_check``; the ``auto`` backend (the default) reads it. A
 reader without the record runs in fp32. ``qa check-int8`` runs it; ``qa train-reader`` runs it
-for every reader it writes.
+for every reader it writes. (Dynamic quantisation scales activations per batch, so an int8 score
+also moves a little with the other windows read in the same batch; the same question over the same
+chunks always gets the same answer.)
 """
 
 from __future__ import annotations
