@@ -1,82 +1,9 @@
-"""The Flask app: JSON API, health and metrics, and the chat page, over one index.
+"""The entry point the design card names: ``flask --app server run`` or ``gunicorn 'server:create_app()'``.
 
-Development: ``flask --app server run``. Production: ``qa serve`` (gunicorn, several workers,
-see ``gunicorn.conf.py``). Configuration, later sources winning: the defaults below, the
-instance folder's ``config.py``, environment variables prefixed ``QA_`` (``QA_INDEX_DIR``,
-``QA_READER_MODEL``, ``QA_MAX_CONTENT_LENGTH``, ...), then ``test_config``.
+The app factory itself lives in the package (``qa.web.app``), so an installed wheel serves too
+(``qa serve`` runs ``qa.web.app:create_app()``).
 """
 
-from __future__ import annotations
+from qa.web.app import create_app
 
-import logging
-from pathlib import Path
-
-from apiflask import APIFlask
-from apispec.ext.marshmallow import OpenAPIConverter
-
-import qa  # noqa: F401  (sets the offline environment before any model library loads)
-from qa import paths
-from qa.chat import ChatSessions, Conversations
-from qa.web import api, openai_api, ops, pages
-from qa.web.engine import Engine
-from qa.web.errors import register_error_handlers
-from qa.web.headers import install_security_headers
-from qa.web.metrics import install_metrics
-from qa.web.schemas import DocumentIn, ErrorOut
-
-DEFAULTS = {
-    "INDEX_DIR": str(paths.DEFAULT_INDEX_DIR),
-    "READER_MODEL": None,  # the shipped models/reader
-    "SESSIONS_DB": None,  # default: <instance folder>/sessions.sqlite3
-    "MAX_CONTENT_LENGTH": 16 * 2**20,  # uploads; larger requests get a JSON 413
-    "LOAD_IN_BACKGROUND": True,  # answer /health (503 "loading") while the models load
-    "TORCH_THREADS": None,  # default: torch's own choice
-}
-
-
-def create_app(test_config: dict | None = None) -> APIFlask:
-    app = APIFlask(__name__, title="offline-qa", version="0.1.0", instance_relative_config=True, static_folder=None,
-                   docs_path=None, json_errors=True)  # no Swagger UI: it loads from a CDN
-    app.config.from_mapping(DEFAULTS)
-    app.config["SPEC_FORMAT"] = "json"
-    app.config["HTTP_ERROR_SCHEMA"] = app.config["VALIDATION_ERROR_SCHEMA"] = ErrorOut  # the spec shows our errors
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("QA")
-    if test_config:
-        app.config.from_mapping(test_config)
-    if not app.config["SESSIONS_DB"]:
-        app.config["SESSIONS_DB"] = str(Path(app.instance_path) / "sessions.sqlite3")
-    app.json.ensure_ascii = False
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # "could not load AVX2" is not news
-
-    engine = Engine(app.config["INDEX_DIR"], app.config["READER_MODEL"], app.config["TORCH_THREADS"])
-    app.extensions["qa.engine"] = engine
-    app.extensions["qa.sessions"] = sessions = ChatSessions(app.config["SESSIONS_DB"])
-    app.extensions["qa.conversations"] = Conversations(engine.ask, sessions)
-    register_error_handlers(app)
-    install_metrics(app)
-    install_security_headers(app)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(openai_api.bp)
-    app.register_blueprint(ops.bp)
-    app.register_blueprint(pages.bp)
-
-    @app.spec_processor
-    def document_upload_body(spec: dict) -> dict:
-        """``POST /api/documents`` takes the one ``DocumentIn`` schema as JSON or multipart."""
-        ref = {"$ref": "#/components/schemas/DocumentIn"}
-        spec.setdefault("components", {}).setdefault("schemas", {})["DocumentIn"] = _schema_json(app)
-        spec["paths"]["/api/documents"]["post"]["requestBody"] = {
-            "required": True, "content": {"application/json": {"schema": ref}, "multipart/form-data": {"schema": ref}},
-        }
-        return spec
-
-    engine.start(background=app.config["LOAD_IN_BACKGROUND"])
-    return app
-
-
-def _schema_json(app: APIFlask) -> dict:
-    converter = OpenAPIConverter(openapi_version=app.config.get("OPENAPI_VERSION", "3.0.3"),
-                                 schema_name_resolver=lambda schema: None, spec=None)
-    return converter.schema2jsonschema(DocumentIn)
+__all__ = ["create_app"]

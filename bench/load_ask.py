@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.sample_questions import QUESTIONS  # noqa: E402
 from qa import paths  # noqa: E402
-from qa.web.live import live_server  # noqa: E402
+from tests.live import live_server  # noqa: E402
 
 
 def squad_questions(every: int = 10) -> list[str]:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa import paths  # noqa: E402
-from qa.web.live import live_server  # noqa: E402
+from tests.live import live_server  # noqa: E402
 
 DOCS = ROOT / "docs"
 INDEX = paths.DEFAULT_INDEX_DIR

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from qa import paths
+from qa.config import SETTINGS
 from qa.training.hard_negatives import KINDS as HARD_NEGATIVE_KINDS
 
 index_option = click.option(
@@ -404,25 +405,29 @@ def mcp_cmd(index_dir, sessions_db, over_http, host, port):
 
 @cli.command("serve")
 @index_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: all).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Processes, each with its own copy of the models.")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker.")
+@click.option("--host", default=None, help="Address to listen on (0.0.0.0: all) [from BIND: 127.0.0.1].")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="[from BIND: 8000]")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help=f"Processes, each with its own copy of the models [{SETTINGS['WORKERS']}].")
+@click.option("--threads", type=click.IntRange(1, 64), default=None, help=f"Threads per worker [{SETTINGS['THREADS']}].")
 def serve_cmd(index_dir, host, port, workers, threads):
-    """Serve the chat page and the JSON API (gunicorn, settings in gunicorn.conf.py)."""
+    """Serve the chat page, the JSON API and the OpenAI-compatible API (gunicorn; settings in qa/web/gunicorn_conf.py)."""
     import os
 
-    if not paths.GUNICORN_CONFIG.is_file():
-        raise click.ClickException(f"{paths.GUNICORN_CONFIG} is missing: run qa serve from a checkout of the project")
+    configured_host, _, configured_port = str(SETTINGS["BIND"]).rpartition(":")
+    host = host or configured_host.strip("[]") or "127.0.0.1"
+    port = port or int(configured_port or 8000)
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     shown = f"[{host}]" if ":" in host else ("127.0.0.1" if host == "0.0.0.0" else host)
-    os.environ.update({"QA_INDEX_DIR": str(index_dir.resolve()), "QA_BIND": bind,
-                       "QA_WORKERS": str(workers), "QA_THREADS": str(threads)})
+    # the flags given win over instance/config.py and the environment: passed on as QA_* variables
+    os.environ.update({"QA_INDEX_DIR": str(index_dir.resolve()), "QA_BIND": bind})
+    if workers:
+        os.environ["QA_WORKERS"] = str(workers)
+    if threads:
+        os.environ["QA_THREADS"] = str(threads)
     click.echo(f"Serving the chat page and API on http://{shown}:{port}/  (index: {index_dir}; Ctrl+C stops)")
     sys.stdout.flush()
-    argv = [sys.executable, "-m", "gunicorn", "--config", str(paths.GUNICORN_CONFIG),
-            "--chdir", str(paths.PROJECT_ROOT), "server:create_app()"]
+    argv = [sys.executable, "-m", "gunicorn", "--config", paths.GUNICORN_CONFIG, paths.WSGI_APP]
     os.execv(sys.executable, argv)
 
 

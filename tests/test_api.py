@@ -12,7 +12,7 @@ from tests.conftest import DEMO_QUESTION
 
 @pytest.fixture(scope="module")
 def app(sample_index, tmp_path_factory):
-    from server import create_app
+    from qa.web.app import create_app
 
     index = tmp_path_factory.mktemp("api-index")
     shutil.copytree(sample_index, index, dirs_exist_ok=True)
@@ -185,7 +185,7 @@ def test_unexpected_errors_are_json_500(app, client, monkeypatch):
 
 def test_503_while_the_models_load(sample_index, tmp_path, monkeypatch):
     from qa.web.engine import Engine
-    from server import create_app
+    from qa.web.app import create_app
 
     monkeypatch.setattr(Engine, "_load", lambda self: None)  # never finishes loading
     app = create_app({"INDEX_DIR": str(sample_index), "SESSIONS_DB": str(tmp_path / "s.sqlite3")})

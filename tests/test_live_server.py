@@ -40,7 +40,7 @@ UPLOAD_TEXT = (
 
 @pytest.fixture(scope="module")
 def server_url(sample_index, tmp_path_factory):
-    from qa.web.live import live_server
+    from tests.live import live_server
 
     index = tmp_path_factory.mktemp("browser-index")
     shutil.copytree(sample_index, index, dirs_exist_ok=True)
@@ -124,7 +124,7 @@ def test_a_document_added_in_one_worker_is_answerable_in_every_worker(server_url
 
 
 def test_qa_serve_prints_its_url_and_serves_the_page(sample_index, tmp_path):
-    from qa.web.live import free_port
+    from tests.live import free_port
 
     port = free_port()
     env = {**os.environ, "QA_SESSIONS_DB": str(tmp_path / "sessions.sqlite3"), "QA_ACCESS_LOG": "/dev/null"}

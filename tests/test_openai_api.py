@@ -15,7 +15,7 @@ from tests.conftest import DEMO_QUESTION
 
 @pytest.fixture(scope="module")
 def app(sample_index, tmp_path_factory):
-    from server import create_app
+    from qa.web.app import create_app
 
     index = tmp_path_factory.mktemp("openai-index")
     shutil.copytree(sample_index, index, dirs_exist_ok=True)

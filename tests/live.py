@@ -1,5 +1,5 @@
-"""Run the production server (gunicorn, ``gunicorn.conf.py``) on a free loopback port, for tests
-and benchmarks; wait until every worker has its models loaded; stop it afterwards."""
+"""Run the production server (gunicorn, ``qa/web/gunicorn_conf.py``) on a free loopback port, for
+tests and benchmarks (not part of the product package); wait until every worker has its models loaded; stop it afterwards."""
 
 from __future__ import annotations
 
@@ -48,8 +48,7 @@ def live_server(index_dir: str | Path, workers: int = 2, threads: int = 4, insta
         server_env["QA_SESSIONS_DB"] = str(Path(instance_dir) / "sessions.sqlite3")
     log = open(log_path or os.devnull, "ab")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", str(paths.GUNICORN_CONFIG), "--chdir",
-         str(paths.PROJECT_ROOT), "server:create_app()"],
+        [sys.executable, "-m", "gunicorn", "--config", paths.GUNICORN_CONFIG, paths.WSGI_APP],
         env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
