@@ -1,4 +1,4 @@
-"""Turn the reader's chunk-level answers into the answer contract, with citations into sources.
+"""Turn the reader's chunk-level answers into the answer contract (``qa.answer.contract``), with citations into sources.
 
 Every answer is re-anchored in its source's stored text (chunk offset + span offset) and checked:
 ``text[start:end] == answer`` must hold, or the answer is dropped. The same span found in two
@@ -13,6 +13,7 @@ from typing import Any
 from haystack import component
 from haystack.dataclasses import ExtractedAnswer
 
+from qa.answer.contract import AnswerResult, CitedAnswer
 from qa.ingest.sentences import sentence_spans
 from qa.store import SQLiteDocumentStore
 from qa.store.serialization import HoldsDocumentStore
@@ -35,7 +36,7 @@ class CitedAnswerBuilder(HoldsDocumentStore):
     @component.output_types(result=dict)
     def run(self, query: str, answers: list[ExtractedAnswer], no_answer: bool, top_k: int = 5) -> dict[str, Any]:
         sources: dict[str, Any] = {}
-        merged: dict[tuple[str, int, int], dict] = {}
+        merged: dict[tuple[str, int, int], CitedAnswer] = {}
         passes: dict[tuple[str, int, int], bool] = {}  # the reader's own answer/abstain verdict per span
         for answer in answers:
             chunk = answer.document
@@ -54,14 +55,13 @@ class CitedAnswerBuilder(HoldsDocumentStore):
             if key in merged and merged[key]["score"] >= answer.score:
                 continue
             context, context_start = sentence_context(source.text, start, end)
-            merged[key] = {
-                "answer": answer.data, "score": round(float(answer.score), 4),
-                "document_id": source_id, "document_name": source.name,
-                "start": start, "end": end, "context": context, "context_start": context_start,
-                "chunk_id": chunk.id,
-            }
+            merged[key] = CitedAnswer(
+                answer=answer.data, score=round(float(answer.score), 4), document_id=source_id,
+                document_name=source.name, start=start, end=end, context=context, context_start=context_start,
+                chunk_id=chunk.id,
+            )
             passes[key] = bool(answer.meta.get("answers", True))
         ranked = sorted(merged.values(), key=lambda a: a["score"], reverse=True)[:top_k]
         top = ranked[0] if ranked else None
         no_answer = no_answer or top is None or not passes[(top["document_id"], top["start"], top["end"])]
-        return {"result": {"question": query, "no_answer": no_answer, "answers": ranked}}
+        return {"result": AnswerResult(question=query, no_answer=no_answer, answers=ranked)}

@@ -15,12 +15,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Iterator
 
+from qa.answer.contract import CitedAnswer
+from qa.answer.contract import fields as contract_fields
 from qa.chat.conversation import TurnResult
 
 MODEL_ID = "offline-qa"
 MAX_QUESTION_CHARS = 1000
 MAX_MESSAGES = 200
-CITATION_FIELDS = ("answer", "score", "document_id", "document_name", "start", "end", "context", "context_start")
+# the answer contract's span fields (qa.answer.contract), less the internal chunk id
+CITATION_FIELDS = tuple(name for name in contract_fields(CitedAnswer) if name != "chunk_id")
 NO_ANSWER = "I could not find the answer in the documents."
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import typing
+
 from apiflask import Schema
 from apiflask.fields import Boolean, Dict, File, Float, Integer, List, Nested, String
 from apiflask.validators import Length, Range, Regexp
 from marshmallow import ValidationError, validates_schema
 
+from qa.answer.contract import DESCRIPTIONS, AnswerResult, CitedAnswer, TurnFields
+from qa.answer.contract import fields as contract_fields
 from qa.chat.sessions import SESSION_ID
 
 MAX_QUESTION_CHARS = 1000
@@ -27,29 +31,30 @@ class AskIn(Schema):
                        "started when absent"})
 
 
-class AnswerOut(Schema):
-    answer = String(metadata={"description": "the exact span: document text[start:end]"})
-    score = Float(metadata={"description": "confidence 0-1: the estimated chance that this answer is right, "
-                                           "calibrated on held-out articles (see models/reader/MODEL_CARD.md)"})
-    document_id = String()
-    document_name = String()
-    start = Integer()
-    end = Integer()
-    context = String(metadata={"description": "the sentence(s) around the span"})
-    context_start = Integer(metadata={"description": "where context starts in the document text"})
-    chunk_id = String()
+def _contract_fields(contract: type, nested: dict | None = None) -> dict:
+    """Marshmallow fields for a contract TypedDict (``qa.answer.contract``), described from it."""
+    simple = {str: String, float: Float, int: Integer, bool: Boolean}
+    out = {}
+    for name, kind in contract_fields(contract).items():
+        metadata = {"description": DESCRIPTIONS[name]}
+        if nested and name in nested:
+            out[name] = nested[name]
+        elif kind in simple:
+            out[name] = simple[kind](metadata=metadata)
+        elif set(typing.get_args(kind)) == {str, type(None)}:
+            out[name] = String(allow_none=True, metadata=metadata)
+        else:
+            raise TypeError(f"no schema field for {name}: {kind}")
+    return out
 
 
-class AskOut(Schema):
-    question = String()
-    no_answer = Boolean(metadata={"description": "true: the documents do not answer it; answers are 'maybe'"})
-    answers = List(Nested(AnswerOut))
-    session_id = String()
-    took_ms = Float()
-    is_followup = Boolean()
-    reader_question = String(metadata={"description": "the question the reader answered"})
-    retrieval_query = String(metadata={"description": "what retrieval searched with (follow-ups include the "
-                                                      "question that set the topic)"})
+# Generated from the one answer contract, so the API, the CLI and the page cannot drift apart.
+AnswerOut = Schema.from_dict(_contract_fields(CitedAnswer), name="AnswerOut")
+AskOut = Schema.from_dict(
+    {**_contract_fields(AnswerResult, nested={"answers": List(Nested(AnswerOut), metadata={
+        "description": DESCRIPTIONS["answers"]})}), **_contract_fields(TurnFields)},
+    name="AskOut",
+)
 
 
 class DocumentIn(Schema):
