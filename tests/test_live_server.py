@@ -228,3 +228,16 @@ def test_chat_page_end_to_end(server_url, browser, tmp_path):
     # 7. Phone width: nothing overflows sideways.
     browser.set_window_size(390, 844)
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_the_openai_client_against_the_real_server(server_url):
+    """The official client over real HTTP (gunicorn's gthread workers): plain and streamed."""
+    import openai
+
+    client = openai.OpenAI(base_url=f"{server_url}/v1", api_key="unused", max_retries=0, timeout=120)
+    messages = [{"role": "user", "content": DEMO_QUESTION}]
+    plain = client.chat.completions.create(model="offline-qa", messages=messages)
+    assert "September 27" in plain.choices[0].message.content.split("\n")[0]
+    streamed = list(client.chat.completions.create(model="offline-qa", messages=messages, stream=True))
+    assert "".join(c.choices[0].delta.content or "" for c in streamed) == plain.choices[0].message.content
+    assert streamed[-1].model_extra["citations"] == plain.model_extra["citations"]

@@ -69,3 +69,38 @@ def test_qa_mcp_refuses_a_missing_index(tmp_path):
 
     result = run_qa("mcp", "--index", str(tmp_path / "none"), timeout=60)
     assert result.returncode == 1 and "no index in" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_streamable_http_serves_the_same_tools(sample_index, tmp_path):
+    """`qa mcp --http` on a free loopback port, reached with the SDK's client; stopped afterwards."""
+    import subprocess
+    import time
+
+    from mcp import Client
+
+    from tests.live import free_port
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "qa.cli", "mcp", "--http", "--port", str(port), "--index",
+                               str(sample_index), "--sessions-db", str(tmp_path / "s.sqlite3")],
+                              cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    async def scenario():
+        async with Client(f"http://127.0.0.1:{port}/mcp", read_timeout_seconds=120) as client:
+            assert {t.name for t in (await client.list_tools()).tools} == {
+                "ask", "search_documents", "list_documents", "get_document"}
+            assert _structured(await client.call_tool("list_documents", {}))["total"] == 1
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # until the port answers
+            try:
+                anyio.run(scenario)
+                break
+            except Exception:  # noqa: BLE001 - not listening yet
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
