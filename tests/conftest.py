@@ -56,3 +56,16 @@ def service(sample_index):
     svc = QAService(sample_index)
     svc.warm_up()
     return svc
+
+
+def app_over_copy(sample_index, tmp_path_factory, name: str):
+    """The app over a copy of the sample index (tests may write to it), models loaded at once."""
+    import shutil
+
+    from qa.web.app import create_app
+
+    index = tmp_path_factory.mktemp(f"{name}-index")
+    shutil.copytree(sample_index, index, dirs_exist_ok=True)
+    instance = tmp_path_factory.mktemp(f"{name}-instance")
+    return create_app({"TESTING": True, "INDEX_DIR": str(index), "LOAD_IN_BACKGROUND": False,
+                       "SESSIONS_DB": str(instance / "sessions.sqlite3")})

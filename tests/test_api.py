@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 
-from tests.conftest import DEMO_QUESTION
+from tests.conftest import DEMO_QUESTION, app_over_copy
 
 
 @pytest.fixture(scope="module")
 def app(sample_index, tmp_path_factory):
-    from qa.web.app import create_app
-
-    index = tmp_path_factory.mktemp("api-index")
-    shutil.copytree(sample_index, index, dirs_exist_ok=True)
-    instance = tmp_path_factory.mktemp("api-instance")
-    return create_app({"TESTING": True, "INDEX_DIR": str(index), "LOAD_IN_BACKGROUND": False,
-                       "SESSIONS_DB": str(instance / "sessions.sqlite3")})
+    return app_over_copy(sample_index, tmp_path_factory, "api")
 
 
 @pytest.fixture

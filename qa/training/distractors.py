@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 
 from qa.training.hard_negatives import _article_entities, _contains, _mentions, _sentence_spans
-from qa.training.squad_data import QAExample
+from qa.training.squad_data import QAExample, sampled_answerable
 
 
 def _swap(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -102,15 +102,8 @@ def distractor_examples(articles: list[dict], rate: float, seed: int) -> list[QA
     made = []
     for article in articles:
         entities = _article_entities(article)
-        for paragraph in article["paragraphs"]:
-            for qa in paragraph["qas"]:
-                if qa.get("is_impossible") or not qa.get("answers") or rng.random() >= rate:
-                    continue
-                first = qa["answers"][0]
-                example = QAExample(qid=qa["id"], title=article.get("title", ""), question=qa["question"],
-                                    context=paragraph["context"], answer_text=first["text"],
-                                    answer_start=first["answer_start"], golds=tuple(a["text"] for a in qa["answers"]))
-                made_one = distractor_example(example, entities, rng)
-                if made_one is not None:
-                    made.append(made_one)
+        for _, example in sampled_answerable(article, rate, rng):
+            made_one = distractor_example(example, entities, rng)
+            if made_one is not None:
+                made.append(made_one)
     return made

@@ -32,7 +32,7 @@ import random
 import re
 from collections import Counter
 
-from qa.training.squad_data import QAExample
+from qa.training.squad_data import QAExample, sampled_answerable
 
 KINDS = ("entity_swap", "negation", "antonym", "sibling_paragraph", "answer_sentence_removed")
 
@@ -216,25 +216,18 @@ def hard_negatives(articles: list[dict], kinds: tuple[str, ...], rate: float, se
         entities = _article_entities(article) if "entity_swap" in kinds else {}
         contexts = [p["context"] for p in article["paragraphs"]]
         context_words = [_content_words(c) for c in contexts] if "sibling_paragraph" in kinds else []
-        for own, paragraph in enumerate(article["paragraphs"]):
-            for qa in paragraph["qas"]:
-                if qa.get("is_impossible") or not qa.get("answers") or rng.random() >= rate:
-                    continue
-                first = qa["answers"][0]
-                example = QAExample(qid=qa["id"], title=article.get("title", ""), question=qa["question"],
-                                    context=paragraph["context"], answer_text=first["text"],
-                                    answer_start=first["answer_start"], golds=tuple(a["text"] for a in qa["answers"]))
-                for kind in kinds:
-                    if kind == "entity_swap":
-                        negative = entity_swap(example, entities, rng)
-                    elif kind == "negation":
-                        negative = negation(example)
-                    elif kind == "antonym":
-                        negative = antonym(example)
-                    elif kind == "answer_sentence_removed":
-                        negative = answer_sentence_removed(example)
-                    else:
-                        negative = sibling_paragraph(example, contexts, context_words, own)
-                    if negative is not None:
-                        made[kind].append(negative)
+        for own, example in sampled_answerable(article, rate, rng):
+            for kind in kinds:
+                if kind == "entity_swap":
+                    negative = entity_swap(example, entities, rng)
+                elif kind == "negation":
+                    negative = negation(example)
+                elif kind == "antonym":
+                    negative = antonym(example)
+                elif kind == "answer_sentence_removed":
+                    negative = answer_sentence_removed(example)
+                else:
+                    negative = sibling_paragraph(example, contexts, context_words, own)
+                if negative is not None:
+                    made[kind].append(negative)
     return made

@@ -56,6 +56,19 @@ def examples_from(articles: list[dict]) -> list[QAExample]:
     return examples
 
 
+def sampled_answerable(article: dict, rate: float, rng: random.Random):
+    """``(paragraph index, example)`` for about ``rate`` of the article's answerable questions, the
+    first answer as the label; ``rng`` is drawn once per answerable question, in file order."""
+    for index, paragraph in enumerate(article["paragraphs"]):
+        for qa in paragraph["qas"]:
+            if qa.get("is_impossible") or not qa.get("answers") or rng.random() >= rate:
+                continue
+            first = qa["answers"][0]
+            yield index, QAExample(qid=qa["id"], title=article.get("title", ""), question=qa["question"],
+                                   context=paragraph["context"], answer_text=first["text"],
+                                   answer_start=first["answer_start"], golds=tuple(a["text"] for a in qa["answers"]))
+
+
 def other_paragraph_negatives(
     articles: list[dict], rate: float, rng: random.Random
 ) -> list[QAExample]:
