@@ -152,6 +152,30 @@ def ask_cmd(question, index_dir, as_json, top_k):
 CHAT_HELP = ":sources  where the last answer came from (every candidate)\n:new      start a new conversation\n:quit     end (or Ctrl+D)"
 
 
+@cli.command("check")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+def check_cmd(index_dir, as_json):
+    """Verify the index (SQLite and BM25 integrity, chunks = their sources' text, vectors); repair the FAISS file."""
+    from qa.store.check import check_index
+
+    report = check_index(_open_store(index_dir))
+    if as_json:
+        _echo_json({"sound": report.sound, "sources": report.sources, "chunks": report.chunks,
+                    "problems": report.problems, "more_problems": report.more_problems, "repaired": report.repaired})
+    else:
+        click.echo(f"{index_dir}: {report.sources} documents, {report.chunks} chunks")
+        for line in report.repaired:
+            click.echo(f"repaired: {line}")
+        for line in report.problems:
+            click.echo(f"problem: {line}")
+        if report.more_problems:
+            click.echo(f"... and {report.more_problems} more problems")
+        click.echo("sound" if report.sound else "NOT sound")
+    if not report.sound:
+        sys.exit(1)
+
+
 @cli.command("chat")
 @index_option
 @click.option("--sessions-db", type=click.Path(dir_okay=False, path_type=Path), default=paths.DEFAULT_SESSIONS_DB,

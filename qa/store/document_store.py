@@ -369,26 +369,29 @@ class SQLiteDocumentStore:
         row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def persist_vectors(self, force: bool = False) -> VectorIndex:
+    def persist_vectors(self, force: bool = False, rebuild: bool = False) -> VectorIndex:
         """Rewrite the FAISS file (atomically) when it lags the store by ``PERSIST_AFTER_CHANGES``
         changes, or at all when ``force`` (which also rebuilds a flat index grown past the IVF
-        line, or an index of another kind than a fixed setting); then trim the change log."""
+        line, or an index of another kind than a fixed setting) or ``rebuild`` (from the store,
+        whatever the index holds: ``qa check``'s repair); then trim the change log."""
         from filelock import FileLock
 
         path = self._dir / VECTORS_FILE
         with self._vectors_lock:
             vectors = self._current_vectors()
-            if force and vectors.kind != choose_kind(self.vector_index_kind, len(vectors)):
-                with self._read() as conn:  # grown past (or set off) its kind: rebuilt as the other
+            rebuilt = rebuild or (force and vectors.kind != choose_kind(self.vector_index_kind, len(vectors)))
+            if rebuilt:  # asked to, or grown past (or set off) its kind: rebuilt, and saved even at the same seq
+                with self._read() as conn:
                     vectors = self._vectors = self._build_vectors(conn, _vector_log_head(conn))
             saved = VectorIndex.saved_seq(path)
-            if saved == vectors.seq or (not force and saved is not None and vectors.seq - saved < PERSIST_AFTER_CHANGES):
+            if not rebuilt and (saved == vectors.seq or (
+                    not force and saved is not None and vectors.seq - saved < PERSIST_AFTER_CHANGES)):
                 return vectors
             header, payload = vectors.to_parts()  # a snapshot, written outside the lock
             seq = vectors.seq
         with FileLock(str(path) + ".lock", timeout=120):  # never replace a newer file with an older one
             saved = VectorIndex.saved_seq(path)
-            if saved is None or saved < seq:
+            if saved is None or saved < seq or (rebuilt and saved == seq):
                 write_atomically(path, header, payload)
         with self._write(bump=False) as conn:
             through = max(0, seq - KEEP_CHANGES)
