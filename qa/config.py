@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "DOCUMENT_EMBEDDING_TOKENS": 128,
     "VECTOR_INDEX": "auto",
     # the web app
+    "API_KEY": None,  # set: writes need "Authorization: Bearer <key>"; unset: writes from loopback only
+    "READS_NEED_KEY": False,  # true: questions and listings need the key too (health and metrics stay open)
     "MAX_CONTENT_LENGTH": 16 * 2**20,  # uploads; larger requests get a JSON 413
     "LOAD_IN_BACKGROUND": True,  # answer /health (503 "loading") while the models load
     "TORCH_THREADS": None,  # None: cores ÷ workers under gunicorn, torch's own choice otherwise

@@ -241,3 +241,35 @@ def test_the_openai_client_against_the_real_server(server_url):
     streamed = list(client.chat.completions.create(model="offline-qa", messages=messages, stream=True))
     assert "".join(c.choices[0].delta.content or "" for c in streamed) == plain.choices[0].message.content
     assert streamed[-1].model_extra["citations"] == plain.model_extra["citations"]
+
+
+@needs_browser
+def test_the_page_asks_for_the_key_when_a_write_needs_it(sample_index, browser, tmp_path):
+    """With QA_API_KEY set, an upload from the page gets a 401, the page asks for the key once,
+    retries with it, and keeps it for the tab (the next write does not ask again)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+
+    from tests.live import live_server
+
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    with live_server(index, workers=1, instance_dir=tmp_path, env={"QA_API_KEY": "page-key-123"}) as url:
+        browser.get(url + "/")
+        browser.find_element(By.ID, "toggle-docs").click()
+        notes = tmp_path / "keyed-notes.txt"
+        notes.write_text("The Orvik bridge opened in 1931.", encoding="utf-8")
+        browser.find_element(By.ID, "upload-file").send_keys(str(notes))
+        browser.find_element(By.ID, "upload").click()
+        prompt = _wait(browser, EC.alert_is_present(), 60)
+        assert "API key" in prompt.text
+        prompt.send_keys("page-key-123")
+        prompt.accept()
+        _wait(browser, EC.text_to_be_present_in_element((By.ID, "upload-status"), "Added keyed-notes.txt"), 120)
+        assert browser.execute_script("return sessionStorage.getItem('qa-api-key')") == "page-key-123"
+        assert browser.execute_script("return localStorage.getItem('qa-api-key')") is None
+        row = _wait(browser, EC.presence_of_element_located(
+            (By.XPATH, "//ul[@id='doc-list']/li[span[text()='keyed-notes.txt']]")), 30)
+        browser.execute_script("window.confirm = () => true")
+        row.find_element(By.CSS_SELECTOR, ".delete-doc").click()
+        _wait(browser, EC.text_to_be_present_in_element((By.ID, "upload-status"), "Deleted keyed-notes.txt"), 60)

@@ -20,6 +20,7 @@ from qa import config, paths
 from qa.chat import ChatSessions, Conversations
 from qa.web import api, openai_api, ops, pages
 from qa.web.engine import Engine
+from qa.web.auth import install_auth
 from qa.web.errors import register_error_handlers
 from qa.web.headers import install_security_headers
 from qa.web.metrics import install_metrics
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     app.extensions["qa.sessions"] = sessions = ChatSessions(app.config["SESSIONS_DB"])
     app.extensions["qa.conversations"] = Conversations(engine.ask, sessions)
     register_error_handlers(app)
+    install_auth(app)
     install_metrics(app)
     install_security_headers(app)
     app.register_blueprint(api.bp)

@@ -16,8 +16,9 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 CODES = {
-    400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "too_large",
-    415: "unsupported_media_type", 422: "invalid_fields", 500: "internal_error", 503: "unavailable",
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_fields", 429: "too_many_requests",
+    500: "internal_error", 503: "unavailable",
 }
 
 

@@ -18,8 +18,21 @@ function el(tag, className, text) {
   return node;
 }
 
-async function api(path, options = {}) {
-  const response = await fetch(path, options);
+const KEY_STORE = "qa-api-key"; // the server's API key, asked for on a 401 and kept for this tab only
+
+async function api(path, options = {}, retried = false) {
+  const key = sessionStorage.getItem(KEY_STORE);
+  const headers = { ...(options.headers || {}) };
+  if (key) headers.Authorization = `Bearer ${key}`;
+  const response = await fetch(path, { ...options, headers });
+  if (response.status === 401) {
+    sessionStorage.removeItem(KEY_STORE);
+    const entered = retried ? null : window.prompt("This server needs its API key for that. Key (kept for this tab only):");
+    if (entered && entered.trim()) {
+      sessionStorage.setItem(KEY_STORE, entered.trim());
+      return api(path, options, true);
+    }
+  }
   if (response.status === 204) return null;
   let body = null;
   try { body = await response.json(); } catch (e) { /* not JSON */ }
