@@ -30,7 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "VECTOR_INDEX": "auto",
     # the web app
     "API_KEY": None,  # set: writes need "Authorization: Bearer <key>"; unset: writes from loopback only
-    "READS_NEED_KEY": False,  # true: questions and listings need the key too (health and metrics stay open)
+    "READS_NEED_KEY": False,
+    # questions per client (/api/ask and /v1/chat/completions together, per worker); "" turns it off
+    "ASK_RATE_LIMIT": "120 per minute; 10 per second",  # true: questions and listings need the key too (health and metrics stay open)
     "MAX_CONTENT_LENGTH": 16 * 2**20,  # uploads; larger requests get a JSON 413
     "LOAD_IN_BACKGROUND": True,  # answer /health (503 "loading") while the models load
     "TORCH_THREADS": None,  # None: cores ÷ workers under gunicorn, torch's own choice otherwise

@@ -59,7 +59,8 @@ def service(sample_index):
 
 
 def app_over_copy(sample_index, tmp_path_factory, name: str):
-    """The app over a copy of the sample index (tests may write to it), models loaded at once."""
+    """The app over a copy of the sample index (tests may write to it), models loaded at once; no
+    question rate limit (tests/test_rate_limit.py tests it), since these tests ask in bursts."""
     import shutil
 
     from qa.web.app import create_app
@@ -68,4 +69,4 @@ def app_over_copy(sample_index, tmp_path_factory, name: str):
     shutil.copytree(sample_index, index, dirs_exist_ok=True)
     instance = tmp_path_factory.mktemp(f"{name}-instance")
     return create_app({"TESTING": True, "INDEX_DIR": str(index), "LOAD_IN_BACKGROUND": False,
-                       "SESSIONS_DB": str(instance / "sessions.sqlite3")})
+                       "SESSIONS_DB": str(instance / "sessions.sqlite3"), "ASK_RATE_LIMIT": ""})

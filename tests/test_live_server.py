@@ -45,7 +45,9 @@ def server_url(sample_index, tmp_path_factory):
     index = tmp_path_factory.mktemp("browser-index")
     shutil.copytree(sample_index, index, dirs_exist_ok=True)
     instance = tmp_path_factory.mktemp("browser-instance")
-    with live_server(index, workers=2, instance_dir=instance, log_path=instance / "server.log") as url:
+    # no question rate limit here: these tests ask in quick bursts (tests/test_rate_limit.py tests it)
+    with live_server(index, workers=2, instance_dir=instance, log_path=instance / "server.log",
+                     env={"QA_ASK_RATE_LIMIT": ""}) as url:
         yield url
 
 

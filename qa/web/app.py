@@ -23,6 +23,7 @@ from qa.web.engine import Engine
 from qa.web.auth import install_auth
 from qa.web.errors import register_error_handlers
 from qa.web.headers import install_security_headers
+from qa.web.limits import install_limits
 from qa.web.metrics import install_metrics
 from qa.web.schemas import DocumentIn, ErrorOut
 
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     app.register_blueprint(openai_api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)
+    install_limits(app)  # wraps the question views, so after the blueprints
 
     @app.spec_processor
     def document_upload_body(spec: dict) -> dict:
