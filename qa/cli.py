@@ -176,6 +176,20 @@ def check_cmd(index_dir, as_json):
         sys.exit(1)
 
 
+@cli.command("backup")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@index_option
+def backup_cmd(target, index_dir):
+    """Copy the index to TARGET (a new folder), consistently, even while the server runs."""
+    from qa.store.backup import BackupError, backup_index
+
+    try:
+        backup_index(index_dir, target)
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backed up {index_dir} to {target} (serve or check it with --index {target})")
+
+
 @cli.command("chat")
 @index_option
 @click.option("--sessions-db", type=click.Path(dir_okay=False, path_type=Path), default=paths.DEFAULT_SESSIONS_DB,
