@@ -51,3 +51,17 @@ def test_consecutive_chunks_overlap_by_whole_sentences():
     for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
         assert s1 < s2 < e1 < e2  # overlapping, moving forward
         assert text[s2:].startswith("Sentence")
+
+
+def test_no_chunk_is_longer_than_max_chars_even_without_spaces():
+    from qa.ingest.chunker import SentenceChunker
+
+    chunker = SentenceChunker(max_words=180, overlap_words=40, max_chars=4000)
+    for text in ("x" * 50_000, ("Short words here. " * 50) + "y" * 9_000 + " and the end.",
+                 " ".join(["supercalifragilistic" * 3] * 400)):
+        spans = chunker.chunk_spans(text)
+        assert spans and all(0 < e - s <= 4000 for s, e in spans)
+        covered = set()
+        for s, e in spans:
+            covered.update(range(s, e))
+        assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())  # nothing dropped

@@ -130,3 +130,23 @@ def test_a_batch_gives_each_file_its_own_result_in_order(indexer, tmp_path):
     assert results[3].source_id == results[4].source_id
     assert indexer.store.get_source(results[4].source_id).text == "Second version of the notes."
     assert indexer.store.count_sources() == 3  # bridge, kept, notes
+
+
+def test_a_pdf_over_the_page_limit_is_refused_before_extraction(monkeypatch):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from qa.ingest import converter
+
+    one_page = PdfReader(io.BytesIO(text_pdf(["Page text."])))
+    writer = PdfWriter()
+    for _ in range(5):
+        writer.add_page(one_page.pages[0])
+    data = io.BytesIO()
+    writer.write(data)
+    monkeypatch.setattr(converter, "MAX_PDF_PAGES", 4)
+    with pytest.raises(converter.ConversionError, match="PDF of 5 pages; the limit is 4"):
+        converter._check_bytes(data.getvalue(), "pdf")
+    monkeypatch.setattr(converter, "MAX_PDF_PAGES", 5)
+    converter._check_bytes(data.getvalue(), "pdf")

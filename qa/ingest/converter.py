@@ -25,6 +25,9 @@ SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".mark
                       ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
+MAX_PDF_PAGES = 2000  # a longer PDF is refused before any text is extracted (time and memory stay bounded)
+
+
 class ConversionError(ValueError):
     """A file that cannot become a document; the message says why."""
 
@@ -54,6 +57,12 @@ def _check_bytes(data: bytes, kind: str) -> None:
             raise ConversionError(f"broken PDF ({exc})") from exc
         if reader.is_encrypted:
             raise ConversionError("encrypted PDF (decrypt it first)")
+        try:
+            pages = len(reader.pages)
+        except (PdfReadError, ValueError, OSError, RecursionError) as exc:
+            raise ConversionError(f"broken PDF ({exc})") from exc
+        if pages > MAX_PDF_PAGES:
+            raise ConversionError(f"PDF of {pages} pages; the limit is {MAX_PDF_PAGES} (split it first)")
         return
     if b"\x00" in data:
         raise ConversionError("binary data, not text")
