@@ -58,7 +58,7 @@ def service(sample_index):
     return svc
 
 
-def app_over_copy(sample_index, tmp_path_factory, name: str):
+def app_over_copy(sample_index, tmp_path_factory, name: str, **config):
     """The app over a copy of the sample index (tests may write to it), models loaded at once; no
     question rate limit (tests/test_rate_limit.py tests it), since these tests ask in bursts."""
     import shutil
@@ -69,4 +69,4 @@ def app_over_copy(sample_index, tmp_path_factory, name: str):
     shutil.copytree(sample_index, index, dirs_exist_ok=True)
     instance = tmp_path_factory.mktemp(f"{name}-instance")
     return create_app({"TESTING": True, "INDEX_DIR": str(index), "LOAD_IN_BACKGROUND": False,
-                       "SESSIONS_DB": str(instance / "sessions.sqlite3"), "ASK_RATE_LIMIT": ""})
+                       "SESSIONS_DB": str(instance / "sessions.sqlite3"), "ASK_RATE_LIMIT": "", **config})

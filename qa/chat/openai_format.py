@@ -27,6 +27,32 @@ CITATION_FIELDS = tuple(name for name in contract_fields(CitedAnswer) if name !=
 NO_ANSWER = "I could not find the answer in the documents."
 
 
+_TEXT_PART = {"type": "object", "required": ["type", "text"],
+              "properties": {"type": {"type": "string", "enum": ["text"]}, "text": {"type": "string"}}}
+# The request body as the OpenAPI spec states it. Rules JSON Schema cannot state (the last message
+# is the user's question, and it is not blank) are checked by parse_chat_request: a 400 then.
+REQUEST_SCHEMA = {
+    "type": "object", "required": ["messages"], "additionalProperties": True,
+    "properties": {
+        "model": {"type": "string"},
+        "messages": {"type": "array", "minItems": 1, "maxItems": 200, "items": {
+            "type": "object", "required": ["role", "content"], "properties": {
+                "role": {"type": "string", "enum": ["system", "developer", "user", "assistant"]},
+                "content": {"oneOf": [{"type": "string", "maxLength": 1000},
+                                      {"type": "array", "items": _TEXT_PART, "maxItems": 20}]}}}},
+        "stream": {"type": "boolean"},
+        "n": {"type": "integer", "enum": [1]},
+        "temperature": {"type": "number"}, "max_tokens": {"type": "integer"}, "user": {"type": "string"},
+    },
+}
+
+
+ERROR_SCHEMA = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["message", "type"], "properties": {
+        "message": {"type": "string"}, "type": {"type": "string"},
+        "param": {"type": "string", "nullable": True}, "code": {"type": "string", "nullable": True}}}}}
+
+
 class ChatRequestError(ValueError):
     """The request does not follow the chat-completions format; ``param`` names the field."""
 

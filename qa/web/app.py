@@ -17,10 +17,10 @@ from apispec.ext.marshmallow import OpenAPIConverter
 
 import qa  # noqa: F401  (sets the offline environment before any model library loads)
 from qa import config, paths
-from qa.chat import ChatSessions, Conversations
+from qa.chat import ChatSessions, Conversations, openai_format
 from qa.web import api, openai_api, ops, pages
 from qa.web.engine import Engine
-from qa.web.auth import install_auth
+from qa.web.auth import WRITE_ENDPOINTS, install_auth
 from qa.web.errors import register_error_handlers
 from qa.web.headers import install_security_headers
 from qa.web.limits import install_limits
@@ -55,13 +55,35 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     install_limits(app)  # wraps the question views, so after the blueprints
 
     @app.spec_processor
-    def document_upload_body(spec: dict) -> dict:
-        """``POST /api/documents`` takes the one ``DocumentIn`` schema as JSON or multipart."""
-        ref = {"$ref": "#/components/schemas/DocumentIn"}
-        spec.setdefault("components", {}).setdefault("schemas", {})["DocumentIn"] = _schema_json(app)
-        spec["paths"]["/api/documents"]["post"]["requestBody"] = {
-            "required": True, "content": {"application/json": {"schema": ref}, "multipart/form-data": {"schema": ref}},
-        }
+    def request_bodies(spec: dict) -> dict:
+        """What the views read by hand, stated in the spec: ``POST /api/documents`` takes JSON
+        (name and text) or multipart (a file, and a name if wanted), both checked by the one
+        ``DocumentIn`` schema; the question bodies are required; the OpenAI-format body of
+        ``/v1/chat/completions``."""
+        fields = _schema_json(app)["properties"]
+        name, text, upload = fields["name"], fields["text"], fields["file"]
+        spec["paths"]["/api/documents"]["post"]["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": {"type": "object", "required": ["name", "text"], "additionalProperties": False,
+                                            "properties": {"name": name, "text": text}}},
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "additionalProperties": False,
+                                               "properties": {"file": upload, "name": name}}},
+        }}
+        spec["paths"]["/api/ask"]["post"]["requestBody"]["required"] = True
+        _document_access_responses(spec, app)
+        openai_error = {"application/json": {"schema": openai_format.ERROR_SCHEMA}}
+        for path, operations in spec["paths"].items():
+            if path.startswith("/v1/"):  # its errors take OpenAI's shape (qa.web.errors)
+                for operation in operations.values():
+                    for status, response in operation.get("responses", {}).items():
+                        if status.isdigit() and int(status) >= 400:
+                            response["content"] = openai_error
+        spec["paths"]["/metrics"]["get"]["responses"]["200"]["content"] = {"text/plain": {"schema": {"type": "string"}}}
+        spec["paths"]["/v1/chat/completions"]["post"]["responses"]["200"] = {
+            "description": "a chat.completion, or with stream: true server-sent chat.completion.chunk events",
+            "content": {"application/json": {"schema": {"type": "object"}},
+                        "text/event-stream": {"schema": {"type": "object", "properties": {"data": {"type": "string"}}}}}}
+        spec["paths"]["/v1/chat/completions"]["post"]["requestBody"] = {
+            "required": True, "content": {"application/json": {"schema": openai_format.REQUEST_SCHEMA}}}
         return spec
 
     engine.start(background=app.config["LOAD_IN_BACKGROUND"])
@@ -72,3 +94,25 @@ def _schema_json(app: APIFlask) -> dict:
     converter = OpenAPIConverter(openapi_version=app.config.get("OPENAPI_VERSION", "3.0.3"),
                                  schema_name_resolver=lambda schema: None, spec=None)
     return converter.schema2jsonschema(DocumentIn)
+
+
+def _document_access_responses(spec: dict, app: APIFlask) -> None:
+    """The answers the key check (qa.web.auth) and the rate limit (qa.web.limits) may give."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    writes = {endpoint: (rule.rule, method) for rule in app.url_map.iter_rules()
+              for endpoint in [rule.endpoint] if endpoint in WRITE_ENDPOINTS for method in rule.methods
+              if method in ("POST", "DELETE")}
+    for path, method in writes.values():
+        operation = spec["paths"][_openapi_path(path)][method.lower()]["responses"]
+        operation.setdefault("401", {"description": "API key missing or wrong (QA_API_KEY set)", "content": error})
+        operation.setdefault("403", {"description": "no API key set, and the request is not from this machine",
+                                     "content": error})
+    for path in ("/api/ask", "/v1/chat/completions"):
+        responses = spec["paths"][path]["post"]["responses"]
+        responses.setdefault("429", {"description": "too many questions from this client (QA_ASK_RATE_LIMIT)",
+                                     "content": error})
+        responses.setdefault("401", {"description": "API key missing or wrong (QA_READS_NEED_KEY)", "content": error})
+
+
+def _openapi_path(rule: str) -> str:
+    return rule.replace("<", "{").replace(">", "}").replace("{string:", "{").replace("{int:", "{")

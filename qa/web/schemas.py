@@ -22,9 +22,15 @@ def not_blank(value: str) -> None:
         raise ValidationError("must not be empty")
 
 
+# not_blank's rule stated in the spec: a character that is not whitespace as str.strip() sees it
+# (spelled out: JSON Schema's \s and Python's differ on a few characters, e.g. \x1c-\x1f)
+NOT_BLANK_PATTERN = ("[^\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a"
+                     "\\u2028\\u2029\\u202f\\u205f\\u3000]")
+
+
 class AskIn(Schema):
-    question = String(required=True, validate=[not_blank, Length(max=MAX_QUESTION_CHARS)],
-                      metadata={"example": "When did fighting start?"})
+    question = String(required=True, validate=[not_blank, Length(min=1, max=MAX_QUESTION_CHARS)],
+                      metadata={"example": "When did fighting start?", "pattern": NOT_BLANK_PATTERN})
     top_k = Integer(load_default=5, validate=Range(1, MAX_TOP_K), metadata={"description": "answers to return"})
     session_id = String(validate=Regexp(SESSION_ID), metadata={
         "description": "continue this conversation (follow-ups are resolved with it); a new one is "
@@ -61,7 +67,7 @@ class DocumentIn(Schema):
     """Either a multipart upload (``file``, optional ``name``) or JSON ``{"name", "text"}``."""
 
     name = String(validate=Length(min=1, max=255))
-    text = String(validate=not_blank)
+    text = String(validate=not_blank, metadata={"pattern": NOT_BLANK_PATTERN})
     file = File(metadata={"description": ".txt .md .html .pdf"})
 
     @validates_schema
