@@ -1,6 +1,6 @@
 """The long fuzz run: every operation of /openapi.json, N schemathesis cases each (never in CI).
 
-    .venv/bin/python bench/fuzz_api.py --examples 200 --json bench/results/fuzz-api.json
+    .venv/bin/python bench/fuzz_api.py --examples 300 --json bench/results/fuzz-api.json
 
 The app runs in-process (WSGI) over a fresh index of the sample article, with an API key set (so
 writes are exercised) and no rate limit. Fails on the first 5xx or response that contradicts the
@@ -26,7 +26,7 @@ from tests.fuzzing import KEY, fuzz  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=int, default=200, help="cases per operation")
+    parser.add_argument("--examples", type=int, default=300, help="cases per operation (fewer for operations without inputs)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 

@@ -90,8 +90,8 @@ def build_server(index_dir: str | Path, sessions_db: str | Path) -> MCPServer:
     @server.tool()
     def list_documents(limit: int = 20, offset: int = 0) -> dict[str, Any]:
         """The indexed documents, by name: id, name, chunks, path, timestamps; and the total."""
-        if not 1 <= limit <= 100 or offset < 0:
-            raise ToolError("limit must be 1-100 and offset 0 or more")
+        if not 1 <= limit <= 100 or not 0 <= offset <= 10**9:
+            raise ToolError("limit must be 1-100 and offset 0 to 1,000,000,000")
         records = store.list_sources(limit=limit, offset=offset)
         return {"documents": [r.as_dict() for r in records], "total": store.count_sources(),
                 "limit": limit, "offset": offset}

@@ -203,3 +203,9 @@ def test_chat_page_is_self_contained(client):
         assert asset in html and client.get(asset).status_code == 200
     script = client.get("/assets/chat.js").get_data(as_text=True)
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script
+
+
+def test_an_offset_past_what_sqlite_can_count_is_a_422_not_a_500(client):
+    response = client.get("/api/documents?limit=100&offset=106063255028272681922380754321408")
+    _error(response, 422, "invalid_fields")
+    assert client.get("/api/documents?offset=1000000000").status_code == 200

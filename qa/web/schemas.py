@@ -15,6 +15,7 @@ from qa.chat.sessions import SESSION_ID
 
 MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 20
+MAX_OFFSET = 10**9
 
 
 def not_blank(value: str) -> None:
@@ -102,7 +103,7 @@ class DocumentDetailOut(DocumentOut):
 
 class DocumentListQuery(Schema):
     limit = Integer(load_default=20, validate=Range(1, 100))
-    offset = Integer(load_default=0, validate=Range(min=0))
+    offset = Integer(load_default=0, validate=Range(min=0, max=MAX_OFFSET))  # SQLite integers stop at 2**63
 
 
 class DocumentListOut(Schema):
