@@ -88,7 +88,6 @@ def export_model(model_dir: str | Path, target: str | Path, kind: str = "reader"
 def quantize_model(fp32_file: str | Path, target: str | Path) -> Path:
     """Dynamic int8 quantisation of the export's matrix multiplications (weights per channel),
     atomically. Faster on CPU, but it moves the outputs: judged by F1 or recall, not assumed."""
-    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     target = Path(target)

@@ -8,7 +8,6 @@ import os
 import sys
 
 import anyio
-import pytest
 
 from tests.conftest import DEMO_QUESTION, PROJECT_ROOT
 

@@ -13,7 +13,6 @@ import logging
 import os
 import platform
 import shlex
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
