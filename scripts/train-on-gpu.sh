@@ -10,7 +10,8 @@
 #   3. here:       scripts/train-on-gpu.sh unpack FOLDER_WITH_PARTS [DEST]
 #                  joins the parts into DEST (default train-runs/gpu-out); compare its training_report.json
 #                  with models/reader's; ship it only if it scores higher on the evaluation sample AND still
-#                  answers the seed question (tests/test_reader.py).
+#                  answers the seed question (tests/test_reader.py); run `qa check-int8 --reader-model DEST`
+#                  here to record whether it may run in int8 (the GPU run skips that check).
 #
 # The GPU machine has torch, transformers, tokenizers, numpy and click but not Haystack; the training code
 # needs only those. The base encoder's own package is too large to travel beside the repository (64 MiB),
@@ -49,6 +50,7 @@ unpack)
     cat "$SRC"/reader-gpu.tar.part-* | tar -xf - -C "$DEST" --strip-components=1
     echo "unpacked into $DEST:"
     ls -l "$DEST"
+    echo "next: .venv/bin/qa check-int8 --reader-model $DEST   (records whether it may run in int8)"
     ;;
 *)
     sed -n '2,16p' "$0" >&2

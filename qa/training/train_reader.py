@@ -262,7 +262,9 @@ def export_and_evaluate(cfg: TrainConfig, model, tokenizer, tune_heldout, device
     reader_config = {"no_answer_threshold": results["threshold"], "calibration": results["calibration"],
                      "max_length": cfg.max_length, "stride": cfg.stride}
     (out / READER_CONFIG).write_text(json.dumps(reader_config, indent=2) + "\n")
-    if Path(cfg.tune_file).exists():  # may it run with int8 weights? (read by the auto backend)
+    # May it run with int8 weights? (read by the auto backend.) Not on a lent GPU, whose minutes
+    # are scarce: `qa check-int8 --reader-model DIR` does it on the CPU machine afterwards.
+    if device != "cuda" and Path(cfg.tune_file).exists():
         from qa import paths
         from qa.reading.int8_check import record, run_check
 
