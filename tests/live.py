@@ -34,6 +34,54 @@ def _health(url: str) -> tuple[int, dict]:
         return 0, {}
 
 
+def start_server(index_dir: str | Path, workers: int = 1, threads: int = 4, env: dict | None = None,
+                 log_path: str | Path | None = None, ready_timeout: float = 180) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn as ``qa serve`` runs it and wait until ``workers`` workers are ready; the
+    caller stops it (``kill_server``). For tests that kill the server themselves."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server_env = {**os.environ, "QA_INDEX_DIR": str(index_dir), "QA_BIND": f"127.0.0.1:{port}",
+                  "QA_WORKERS": str(workers), "QA_THREADS": str(threads), "QA_ACCESS_LOG": "/dev/null",
+                  **(env or {})}
+    server_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    log = open(log_path or os.devnull, "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", paths.GUNICORN_CONFIG, paths.WSGI_APP],
+                            env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
+    try:
+        ready_pids: set[int] = set()
+        deadline = time.monotonic() + ready_timeout
+        while len(ready_pids) < workers:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the server exited with code {proc.returncode} (log: {log_path})")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the server was not ready within {ready_timeout} s (log: {log_path})")
+            status, body = _health(url)
+            if status == 200:
+                ready_pids.add(body["worker_pid"])
+            elif body.get("status") == "failed":
+                raise RuntimeError(f"the server failed to load: {body.get('error')}")
+            time.sleep(0.1 if status == 200 else 0.25)
+    except BaseException:
+        kill_server(proc, signal.SIGKILL)
+        raise
+    return proc, url
+
+
+def kill_server(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Signal the whole process group (master and workers) and wait for the master."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 @contextmanager
 def live_server(index_dir: str | Path, workers: int = 2, threads: int = 4, instance_dir: str | Path | None = None,
                 log_path: str | Path | None = None, ready_timeout: float = 180, env: dict | None = None):
