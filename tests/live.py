@@ -86,40 +86,11 @@ def kill_server(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 def live_server(index_dir: str | Path, workers: int = 2, threads: int = 4, instance_dir: str | Path | None = None,
                 log_path: str | Path | None = None, ready_timeout: float = 180, env: dict | None = None):
     """Yield the base URL (http://127.0.0.1:PORT) once ``workers`` distinct workers answer /health 200."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server_env = {**os.environ, "QA_INDEX_DIR": str(index_dir), "QA_BIND": f"127.0.0.1:{port}",
-                  "QA_WORKERS": str(workers), "QA_THREADS": str(threads), "QA_ACCESS_LOG": "/dev/null",
-                  **(env or {})}
-    server_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    server_env = dict(env or {})
     if instance_dir:
-        server_env["QA_SESSIONS_DB"] = str(Path(instance_dir) / "sessions.sqlite3")
-    log = open(log_path or os.devnull, "ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", paths.GUNICORN_CONFIG, paths.WSGI_APP],
-        env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+        server_env.setdefault("QA_SESSIONS_DB", str(Path(instance_dir) / "sessions.sqlite3"))
+    proc, url = start_server(index_dir, workers, threads, server_env, log_path, ready_timeout)
     try:
-        ready_pids: set[int] = set()
-        deadline = time.monotonic() + ready_timeout
-        while len(ready_pids) < workers:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited with code {proc.returncode} (log: {log_path})")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the server was not ready within {ready_timeout} s (log: {log_path})")
-            status, body = _health(url)
-            if status == 200:
-                ready_pids.add(body["worker_pid"])
-            elif body.get("status") == "failed":
-                raise RuntimeError(f"the server failed to load: {body.get('error')}")
-            time.sleep(0.1 if status == 200 else 0.5)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
+        kill_server(proc)
