@@ -2,7 +2,8 @@
 
 Sources, later winning: ``DEFAULTS`` below → the instance folder's ``config.py`` (upper-case
 names, as Flask reads it) → environment variables prefixed ``QA_`` (values parsed as JSON when
-they parse, else kept as text, as Flask's ``from_prefixed_env``) → explicit arguments (CLI flags,
+they parse, as Flask's ``from_prefixed_env``, except ``TEXT_SETTINGS``, kept as text) → explicit
+arguments (CLI flags,
 the app factory's ``test_config``). The instance folder itself is ``QA_INSTANCE_DIR`` (default
 ``instance/`` in the project), since it cannot be set from inside itself.
 """
@@ -30,9 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "VECTOR_INDEX": "auto",
     # the web app
     "API_KEY": None,  # set: writes need "Authorization: Bearer <key>"; unset: writes from loopback only
-    "READS_NEED_KEY": False,
+    "READS_NEED_KEY": False,  # true: questions and listings need the key too (health and metrics stay open)
     # questions per client (/api/ask and /v1/chat/completions together, per worker); "" turns it off
-    "ASK_RATE_LIMIT": "120 per minute; 10 per second",  # true: questions and listings need the key too (health and metrics stay open)
+    "ASK_RATE_LIMIT": "120 per minute; 10 per second",
     "MAX_CONTENT_LENGTH": 16 * 2**20,  # uploads; larger requests get a JSON 413
     "LOAD_IN_BACKGROUND": True,  # answer /health (503 "loading") while the models load
     "TORCH_THREADS": None,  # None: cores ÷ workers under gunicorn, torch's own choice otherwise
@@ -44,7 +45,15 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def _parse(value: str) -> Any:
+# Settings that are text whatever they look like: a key "1.50" or a folder "2024" must not turn
+# into a number on the way in.
+TEXT_SETTINGS = frozenset({"INDEX_DIR", "READER_MODEL", "SESSIONS_DB", "CACHE_DIR", "READER_BACKEND",
+                           "EMBEDDER_BACKEND", "VECTOR_INDEX", "API_KEY", "ASK_RATE_LIMIT", "BIND", "ACCESS_LOG"})
+
+
+def _parse(name: str, value: str) -> Any:
+    if name in TEXT_SETTINGS:
+        return value
     try:
         return json.loads(value)
     except ValueError:
@@ -63,7 +72,7 @@ def instance_settings(instance_dir: Path = INSTANCE_DIR) -> dict[str, Any]:
 
 def environment_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     environ = os.environ if environ is None else environ
-    return {key[3:]: _parse(value) for key, value in environ.items() if key.startswith("QA_") and len(key) > 3}
+    return {key[3:]: _parse(key[3:], value) for key, value in environ.items() if key.startswith("QA_") and len(key) > 3}
 
 
 def load(overrides: Mapping[str, Any] | None = None, instance_dir: Path = INSTANCE_DIR,

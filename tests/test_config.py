@@ -35,3 +35,10 @@ def test_the_app_factory_reads_the_instance_config(tmp_path, monkeypatch, sample
     assert app.config["SESSIONS_DB"] == str(tmp_path / "sessions.sqlite3")
     response = app.test_client().post("/api/documents", json={"name": "big", "text": "x" * 5000})
     assert response.status_code == 413
+
+
+def test_text_settings_stay_text_whatever_they_look_like(tmp_path):
+    settings = config.load(instance_dir=tmp_path, environ={"QA_API_KEY": "1.50", "QA_INDEX_DIR": "2024",
+                                                           "QA_TORCH_THREADS": "2"})
+    assert settings["API_KEY"] == "1.50" and settings["INDEX_DIR"] == "2024"
+    assert settings["TORCH_THREADS"] == 2  # numbers where a number is meant

@@ -38,9 +38,7 @@ def _has_key(key: str) -> bool:
 
 
 def install_auth(app: Flask) -> None:
-    key = app.config.get("API_KEY") or None
-    if key is not None and not isinstance(key, str):
-        key = str(key)  # QA_API_KEY=12345 parses as a number
+    key = app.config.get("API_KEY") or None  # text, as qa.config reads it
     if key:
         log.info("writes%s need the API key (Authorization: Bearer ...)",
                  " and questions" if app.config.get("READS_NEED_KEY") else "")
