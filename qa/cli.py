@@ -198,6 +198,7 @@ def backup_cmd(target, index_dir):
 def chat_cmd(index_dir, sessions_db, session_id):
     """Talk to the index: questions and follow-ups, answers marked in their sentence, with sources."""
     from qa.chat import ChatSessions, Conversations
+    from qa.chat.conversation import MAX_QUESTION_CHARS
     from qa.chat.sessions import SESSION_ID
 
     if session_id is not None and not SESSION_ID.match(session_id):
@@ -233,7 +234,7 @@ def chat_cmd(index_dir, sessions_db, session_id):
         elif line.startswith(":"):
             click.echo(CHAT_HELP)
         else:
-            turn = conversations.turn(line[:1000], 5, session_id=session_id)
+            turn = conversations.turn(line[:MAX_QUESTION_CHARS], 5, session_id=session_id)
             last = turn.result
             if turn.is_followup:
                 click.echo(f"(follow-up: searched for \u201c{turn.retrieval_query}\u201d)")

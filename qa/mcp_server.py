@@ -21,11 +21,12 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
 from qa.chat import ChatSessions, Conversations
+from qa.chat.conversation import MAX_QUESTION_CHARS
 from qa.chat.sessions import SESSION_ID
 from qa.pipeline import open_store
+from qa.store.document_store import MAX_LIST_OFFSET
 
 MAX_RESULTS = 50
-MAX_QUESTION_CHARS = 1000
 
 
 class _LazyService:
@@ -90,8 +91,8 @@ def build_server(index_dir: str | Path, sessions_db: str | Path) -> MCPServer:
     @server.tool()
     def list_documents(limit: int = 20, offset: int = 0) -> dict[str, Any]:
         """The indexed documents, by name: id, name, chunks, path, timestamps; and the total."""
-        if not 1 <= limit <= 100 or not 0 <= offset <= 10**9:
-            raise ToolError("limit must be 1-100 and offset 0 to 1,000,000,000")
+        if not 1 <= limit <= 100 or not 0 <= offset <= MAX_LIST_OFFSET:
+            raise ToolError(f"limit must be 1-100 and offset 0 to {MAX_LIST_OFFSET:,}")
         records = store.list_sources(limit=limit, offset=offset)
         return {"documents": [r.as_dict() for r in records], "total": store.count_sources(),
                 "limit": limit, "offset": offset}

@@ -15,6 +15,8 @@ from typing import Callable, Sequence
 from qa.chat.followup import resolve_followup
 from qa.chat.sessions import ChatSessions
 
+MAX_QUESTION_CHARS = 1000  # the longest question any front door takes
+
 # (question the reader answers, answers wanted, what retrieval searches with) -> answer contract
 AskFunction = Callable[[str, int, "str | None"], dict]
 

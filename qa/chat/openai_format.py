@@ -17,10 +17,9 @@ from typing import Iterator
 
 from qa.answer.contract import CitedAnswer
 from qa.answer.contract import fields as contract_fields
-from qa.chat.conversation import TurnResult
+from qa.chat.conversation import MAX_QUESTION_CHARS, TurnResult
 
 MODEL_ID = "offline-qa"
-MAX_QUESTION_CHARS = 1000
 MAX_MESSAGES = 200
 # the answer contract's span fields (qa.answer.contract), less the internal chunk id
 CITATION_FIELDS = tuple(name for name in contract_fields(CitedAnswer) if name != "chunk_id")
@@ -35,10 +34,10 @@ REQUEST_SCHEMA = {
     "type": "object", "required": ["messages"], "additionalProperties": True,
     "properties": {
         "model": {"type": "string"},
-        "messages": {"type": "array", "minItems": 1, "maxItems": 200, "items": {
+        "messages": {"type": "array", "minItems": 1, "maxItems": MAX_MESSAGES, "items": {
             "type": "object", "required": ["role", "content"], "properties": {
                 "role": {"type": "string", "enum": ["system", "developer", "user", "assistant"]},
-                "content": {"oneOf": [{"type": "string", "maxLength": 1000},
+                "content": {"oneOf": [{"type": "string", "maxLength": MAX_QUESTION_CHARS},
                                       {"type": "array", "items": _TEXT_PART, "maxItems": 20}]}}}},
         "stream": {"type": "boolean"},
         "n": {"type": "integer", "enum": [1]},

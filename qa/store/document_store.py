@@ -42,6 +42,7 @@ DB_FILE = "store.sqlite3"
 VECTORS_FILE = "vectors.faiss"
 PERSIST_AFTER_CHANGES = 5_000  # logged vector changes a process applies at start before the file is rewritten
 KEEP_CHANGES = 200_000  # log entries kept behind the saved file, for processes that are that far behind
+MAX_LIST_OFFSET = 10**9  # past any real list; SQLite's integers (and OFFSET) stop at 2**63
 _IN_CLAUSE = 500  # rowids per "IN (...)" query
 
 
@@ -425,6 +426,7 @@ class SQLiteDocumentStore:
         return rows[0] if rows else None
 
     def list_sources(self, limit: int | None = None, offset: int = 0) -> list[SourceRecord]:
+        """Sources by name; ``offset`` at most ``MAX_LIST_OFFSET`` (callers check: SQLite's integers stop at 2**63)."""
         return self._sources("ORDER BY s.name, s.id LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset), False)
 
     def count_sources(self) -> int:

@@ -11,11 +11,11 @@ from marshmallow import ValidationError, validates_schema
 
 from qa.answer.contract import DESCRIPTIONS, AnswerResult, CitedAnswer, TurnFields
 from qa.answer.contract import fields as contract_fields
+from qa.chat.conversation import MAX_QUESTION_CHARS
 from qa.chat.sessions import SESSION_ID
+from qa.store.document_store import MAX_LIST_OFFSET
 
-MAX_QUESTION_CHARS = 1000
 MAX_TOP_K = 20
-MAX_OFFSET = 10**9
 
 
 def not_blank(value: str) -> None:
@@ -103,7 +103,7 @@ class DocumentDetailOut(DocumentOut):
 
 class DocumentListQuery(Schema):
     limit = Integer(load_default=20, validate=Range(1, 100))
-    offset = Integer(load_default=0, validate=Range(min=0, max=MAX_OFFSET))  # SQLite integers stop at 2**63
+    offset = Integer(load_default=0, validate=Range(min=0, max=MAX_LIST_OFFSET))
 
 
 class DocumentListOut(Schema):
