@@ -29,6 +29,7 @@ def test_ivf_finds_what_exact_search_finds_and_follows_adds_and_removes(tmp_path
     ivf = VectorIndex.build(16, 1, rows, kind="ivf")
     flat = VectorIndex.build(16, 1, rows)
     assert ivf.kind == "ivf" and flat.kind == "flat" and len(ivf) == 4000
+    assert ivf.ids() == flat.ids() == set(range(1, 4001))
     queries = points[:50] + 0.05
     recall = np.mean([len({i for i, _ in ivf.search(q.tolist(), 10)} & {i for i, _ in flat.search(q.tolist(), 10)}) / 10
                       for q in queries])
@@ -38,7 +39,7 @@ def test_ivf_finds_what_exact_search_finds_and_follows_adds_and_removes(tmp_path
     # a changed chunk is dropped and re-added by id; a deleted one is gone
     moved = (points[0] * -1).astype(np.float64).tobytes()
     ivf.apply(2, [1, 2], [(1, moved)])
-    assert len(ivf) == 3999 and ivf.seq == 2
+    assert len(ivf) == 3999 and ivf.seq == 2 and ivf.ids() == set(range(1, 4001)) - {2}
     assert all(i != 2 for i, _ in ivf.search(points[1].tolist(), 20))
     assert ivf.search((points[0] * -1).tolist(), 1)[0][0] == 1
 

@@ -17,10 +17,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-import faiss
-
 from qa.store.document_store import SQLiteDocumentStore
-from qa.store.vectors import VectorIndex
 
 MAX_LISTED = 20  # problems listed by name; the rest are counted
 
@@ -42,19 +39,6 @@ class CheckReport:
             self.problems.append(message)
         else:
             self.more_problems += 1
-
-
-def _index_ids(vectors: VectorIndex) -> set[int]:
-    index = vectors.index
-    if vectors.kind == "ivf":
-        ivf = faiss.extract_index_ivf(index)
-        ids: set[int] = set()
-        for list_no in range(ivf.nlist):
-            size = ivf.invlists.list_size(list_no)
-            if size:
-                ids.update(faiss.rev_swig_ptr(ivf.invlists.get_ids(list_no), size).tolist())
-        return ids
-    return set(faiss.vector_to_array(index.id_map).tolist())
 
 
 def check_index(store: SQLiteDocumentStore) -> CheckReport:
@@ -91,9 +75,9 @@ def check_index(store: SQLiteDocumentStore) -> CheckReport:
             if not isinstance(start, int) or text[start:start + len(content or "")] != content:
                 report.problem(f"chunk {chunk_id} is not its source's text at offset {start}")
 
-    if _index_ids(store.vector_index()) != with_vectors:
+    if store.vector_index().ids() != with_vectors:
         store.persist_vectors(force=True, rebuild=True)
         report.repaired.append("the FAISS index did not match the store's embeddings: rebuilt and saved")
-        if _index_ids(store.vector_index()) != with_vectors:
+        if store.vector_index().ids() != with_vectors:
             report.problem("the FAISS index still does not match the store after a rebuild")
     return report

@@ -76,6 +76,14 @@ class VectorIndex:
     def kind(self) -> str:
         return "ivf" if isinstance(self.index, faiss.IndexIVF) else "flat"
 
+    def ids(self) -> set[int]:
+        """The rowids the index holds (what ``qa check`` compares with the store)."""
+        if self.kind == "ivf":
+            lists = faiss.extract_index_ivf(self.index).invlists
+            return {int(i) for n in range(lists.nlist) if lists.list_size(n)
+                    for i in faiss.rev_swig_ptr(lists.get_ids(n), lists.list_size(n))}
+        return set(faiss.vector_to_array(self.index.id_map).tolist())
+
     @classmethod
     def build(cls, dim: int, seq: int, rows: Iterable[tuple[int, bytes]], kind: str = "flat") -> "VectorIndex":
         ids, matrix = _matrix(dim, rows)

@@ -99,14 +99,14 @@ def _schema_json(app: APIFlask) -> dict:
 def _document_access_responses(spec: dict, app: APIFlask) -> None:
     """The answers the key check (qa.web.auth) and the rate limit (qa.web.limits) may give."""
     error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-    writes = {endpoint: (rule.rule, method) for rule in app.url_map.iter_rules()
-              for endpoint in [rule.endpoint] if endpoint in WRITE_ENDPOINTS for method in rule.methods
-              if method in ("POST", "DELETE")}
-    for path, method in writes.values():
-        operation = spec["paths"][_openapi_path(path)][method.lower()]["responses"]
-        operation.setdefault("401", {"description": "API key missing or wrong (QA_API_KEY set)", "content": error})
-        operation.setdefault("403", {"description": "no API key set, and the request is not from this machine",
-                                     "content": error})
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in WRITE_ENDPOINTS:
+            continue
+        for method in rule.methods & {"POST", "DELETE"}:
+            responses = spec["paths"][_openapi_path(rule.rule)][method.lower()]["responses"]
+            responses.setdefault("401", {"description": "API key missing or wrong (QA_API_KEY set)", "content": error})
+            responses.setdefault("403", {"description": "no API key set, and the request is not from this machine",
+                                         "content": error})
     for path in ("/api/ask", "/v1/chat/completions"):
         responses = spec["paths"][path]["post"]["responses"]
         responses.setdefault("429", {"description": "too many questions from this client (QA_ASK_RATE_LIMIT)",
