@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from qa.storage_errors import is_storage_failure, storage_error
+
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
@@ -27,9 +29,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if is_storage_failure(exc):
+            raise storage_error(str(path), exc) from exc
         raise
     _remove_stale_temp_files(path)
     _fsync_dir(path.parent)

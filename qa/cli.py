@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import click
 
 from qa import paths
 from qa.config import SETTINGS
+from qa.storage_errors import StorageError, is_storage_failure, storage_error
 from qa.training.hard_negatives import KINDS as HARD_NEGATIVE_KINDS
 
 index_option = click.option(
@@ -53,7 +55,20 @@ def _echo_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command: a write the disk refuses (full, size limit) is one clear line and exit 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (OSError, sqlite3.Error) as exc:
+            if not is_storage_failure(exc):
+                raise
+            error = exc if isinstance(exc, StorageError) else storage_error("the index", exc)
+            raise click.ClickException(str(error)) from exc
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="offline-qa")
 def cli():
     """Offline extractive question answering over your documents, with cited spans."""

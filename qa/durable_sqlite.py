@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from qa.storage_errors import is_storage_failure, storage_error
+
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """A connection in autocommit mode (callers open their own transactions)."""
@@ -26,6 +28,17 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
         conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        if conn.in_transaction:  # SQLite has already rolled back after a full disk or an I/O error
+            conn.execute("ROLLBACK")
+        if is_storage_failure(exc):
+            raise storage_error(_database_file(conn), exc) from exc
         raise
+
+
+def _database_file(conn: sqlite3.Connection) -> str:
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        row = None
+    return row[2] if row and row[2] else "the database"

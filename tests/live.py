@@ -35,9 +35,12 @@ def _health(url: str) -> tuple[int, dict]:
 
 
 def start_server(index_dir: str | Path, workers: int = 1, threads: int = 4, env: dict | None = None,
-                 log_path: str | Path | None = None, ready_timeout: float = 180) -> tuple[subprocess.Popen, str]:
+                 log_path: str | Path | None = None, ready_timeout: float = 180,
+                 file_size_limit: int | None = None) -> tuple[subprocess.Popen, str]:
     """Start gunicorn as ``qa serve`` runs it and wait until ``workers`` workers are ready; the
-    caller stops it (``kill_server``). For tests that kill the server themselves."""
+    caller stops it (``kill_server``). For tests that kill the server themselves.
+    ``file_size_limit`` (bytes, RLIMIT_FSIZE): no file the server writes may grow past it, as
+    on a nearly full disk."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server_env = {**os.environ, "QA_INDEX_DIR": str(index_dir), "QA_BIND": f"127.0.0.1:{port}",
@@ -46,7 +49,8 @@ def start_server(index_dir: str | Path, workers: int = 1, threads: int = 4, env:
     server_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log = open(log_path or os.devnull, "ab")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", paths.GUNICORN_CONFIG, paths.WSGI_APP],
-                            env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                            env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            preexec_fn=file_size_limiter(file_size_limit) if file_size_limit else None)
     log.close()
     try:
         ready_pids: set[int] = set()
@@ -66,6 +70,17 @@ def start_server(index_dir: str | Path, workers: int = 1, threads: int = 4, env:
         kill_server(proc, signal.SIGKILL)
         raise
     return proc, url
+
+
+def file_size_limiter(limit: int):
+    """A ``preexec_fn`` that caps the size of every file the child writes (Python ignores SIGXFSZ,
+    so an oversized write fails with EFBIG instead of killing the process)."""
+    import resource
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
 
 
 def kill_server(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:

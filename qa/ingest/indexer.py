@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Iterable
 
 from haystack import Pipeline
+from haystack.core.errors import PipelineRuntimeError
 from haystack.dataclasses import ByteStream
 
 from qa.ingest.chunker import SentenceChunker
 from qa.ingest.cleaning import make_cleaner
 from qa.ingest.converter import SUPPORTED_SUFFIXES, FileConverter
 from qa.ingest.writer import SourceWriter
+from qa.storage_errors import StorageError
 from qa.store import SQLiteDocumentStore
 
 
@@ -117,11 +119,17 @@ class Indexer:
     def _run(self, items: list["IndexItem"], pending: list[tuple[int, dict]], results: list) -> None:
         if not pending:
             return
-        out = self.pipeline.run(
-            {"converter": {"sources": [ByteStream(data=items[i].data) for i, _ in pending],
-                           "meta": [info for _, info in pending]}},
-            include_outputs_from={"converter"},
-        )
+        try:
+            out = self.pipeline.run(
+                {"converter": {"sources": [ByteStream(data=items[i].data) for i, _ in pending],
+                               "meta": [info for _, info in pending]}},
+                include_outputs_from={"converter"},
+            )
+        except PipelineRuntimeError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, StorageError):  # the disk refused a write: say that, not "a component failed"
+                raise cause from cause.__cause__
+            raise
         failures = {f["source_id"]: f["error"] for f in out["converter"]["failures"]}
         written = {w["id"]: w for w in out["writer"]["written"]}
         for i, info in pending:

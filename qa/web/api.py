@@ -107,7 +107,7 @@ def _document_input() -> tuple[str, bytes]:
 @bp.doc(summary="Add a document (multipart upload, or JSON name + text)",
         responses={200: "Same name and content as before: unchanged", 413: "Too large",
                    415: "Unsupported file type", 422: "Invalid fields or unreadable file",
-                   503: "Models still loading"})
+                   503: "Models still loading", 507: "The disk is full: nothing was stored"})
 def add_document():
     """Add (or replace: same name) a document; it is answerable by the next request.
 
@@ -148,7 +148,8 @@ def get_document(document_id):
 
 @bp.delete("/documents/<document_id>")
 @bp.output({}, status_code=204)
-@bp.doc(summary="Delete a document and its chunks", responses=[404])
+@bp.doc(summary="Delete a document and its chunks", responses={404: "No such document",
+        507: "The disk is full: nothing was deleted"})
 def delete_document(document_id):
     if not _engine().delete_document(document_id):
         abort(404, f"no document with id {document_id!r}")

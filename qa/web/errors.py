@@ -13,17 +13,19 @@ from apiflask import APIFlask, HTTPError
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
+from qa.storage_errors import StorageError
+
 log = logging.getLogger(__name__)
 
 CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_fields", 429: "too_many_requests",
-    500: "internal_error", 503: "unavailable",
+    500: "internal_error", 503: "unavailable", 507: "insufficient_storage",
 }
 
 
 OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 404: "not_found_error",
-                429: "rate_limit_error", 500: "server_error", 503: "server_error"}
+                429: "rate_limit_error", 500: "server_error", 503: "server_error", 507: "server_error"}
 
 
 def error_body(status: int, message: str, details=None) -> dict:
@@ -72,6 +74,12 @@ def register_error_handlers(app: APIFlask) -> None:
             message = f"the request is larger than the limit of {limit_mb:g} MB"
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
         return error_body(status, message), status, headers
+
+    @app.errorhandler(StorageError)
+    def storage_refused(exc: StorageError):
+        log.error("%s %s: %s", request.method, request.path, exc)  # the path on disk stays in the log
+        return error_body(507, "the server could not store this: its disk is full or refused the write; "
+                               "nothing was changed, try again later"), 507
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
