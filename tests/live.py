@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -70,6 +72,20 @@ def start_server(index_dir: str | Path, workers: int = 1, threads: int = 4, env:
         kill_server(proc, signal.SIGKILL)
         raise
     return proc, url
+
+
+def lines_of(stream) -> queue.Queue:
+    """A child's output lines, read by a thread, so that waiting for one can time out
+    (``queue.get(timeout=...)``); ``None`` marks the end."""
+    lines: queue.Queue = queue.Queue()
+
+    def pump():
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
 
 
 def file_size_limiter(limit: int):

@@ -22,6 +22,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import DEMO_QUESTION, PROJECT_ROOT
+from tests.live import lines_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -136,7 +137,7 @@ def test_qa_serve_prints_its_url_and_serves_the_page(sample_index, tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, start_new_session=True,
     )
     try:
-        assert f"http://127.0.0.1:{port}/" in proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in (lines_of(proc.stdout).get(timeout=60) or "")
         deadline = time.monotonic() + 120
         while True:
             assert proc.poll() is None and time.monotonic() < deadline, "qa serve did not become ready"
