@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 from pypdf import PdfReader, PdfWriter
 
@@ -23,6 +24,33 @@ def text_pdf(lines: list[str], password: str | None = None) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    out = _pdf_file(objects)
+    if password is None:
+        return out
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out)))
+    writer.encrypt(password)
+    encrypted = io.BytesIO()
+    writer.write(encrypted)
+    return encrypted.getvalue()
+
+
+def bomb_pdf(pages: int, content_mb: int) -> bytes:
+    """A "PDF bomb": ``pages`` pages that all draw one Flate stream of ``content_mb`` MB of text
+    operators, compressed to a few kB each."""
+    ops = b"BT /F1 12 Tf 72 720 Td (boom) Tj ET\n" + b"0 0 Td " * (content_mb * 2**20 // 7)
+    packed = zlib.compress(ops, 9)
+    content, font = 3 + pages, 4 + pages
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+                b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content, font)] * pages
+    objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    return _pdf_file(objects)
+
+
+def _pdf_file(objects: list[bytes]) -> bytes:
+    """Numbered objects (1 is the catalog), their cross-reference table and trailer."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -34,10 +62,4 @@ def text_pdf(lines: list[str], password: str | None = None) -> bytes:
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    if password is None:
-        return out.getvalue()
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
-    writer.encrypt(password)
-    encrypted = io.BytesIO()
-    writer.write(encrypted)
-    return encrypted.getvalue()
+    return out.getvalue()

@@ -123,7 +123,11 @@ def test_multipart_upload_and_its_errors(app, client):
 
     assert ".exe" in _error(upload(b"MZ\x90\x00", "tool.exe"), 415, "unsupported_media_type")
     assert "binary" in _error(upload(b"\x00\x01\x02junk", "junk.txt"), 422, "invalid_fields")
-    assert "PDF" in _error(upload(b"hello", "fake.pdf"), 422, "invalid_fields")
+    # the type is checked by content too: a renamed file is refused up front
+    assert "not a PDF" in _error(upload(b"hello", "fake.pdf"), 415, "unsupported_media_type")
+    assert "image/png" in _error(upload(b"\x89PNG\r\n\x1a\n" + bytes(40), "photo.txt"), 415, "unsupported_media_type")
+    assert "PDF" in _error(client.post("/api/documents", json={"name": "r.txt", "text": "%PDF-1.4 ..."}),
+                           415, "unsupported_media_type")
     _error(client.post("/api/documents", data={"name": "x"}, content_type="multipart/form-data"),
            422, "invalid_fields")
     _error(client.post("/api/documents", json={"text": "no name"}), 422, "invalid_fields")

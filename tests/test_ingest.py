@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import time
+
 import pytest
 
 from qa.ingest.indexer import Indexer
 from qa.pipeline import open_store
-from tests.pdf_fixtures import text_pdf
+from tests.pdf_fixtures import bomb_pdf, text_pdf
 
 
 @pytest.fixture
@@ -22,6 +25,8 @@ GOOD_FILES = {
                   b"<p>It was painted red in 1950, and repainted in 1990 by the city council.</p>"
                   b"</article></body></html>"),
     "report.pdf": text_pdf(["The bridge opened in 1932.", "It was painted red in 1950."]),
+    # text whose first bytes happen to be a binary format's magic ("ID3" is MP3's): still text
+    "tags.txt": b"ID3 tags were added to the files in 1932, the archive says.\n",
 }
 
 
@@ -49,6 +54,16 @@ BAD_FILES = {
     "fake.pdf": (b"hello, I am text", "not a PDF"),
     "locked.pdf": (text_pdf(["secret"], password="pw"), "encrypted"),
     "image.png": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "unsupported file type"),
+    # checked by content, not only by name
+    "photo.txt": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "the content is image/png, not text"),
+    "archive.md": (b"PK\x03\x04" + b"\x00" * 40, "the content is application/zip"),
+    "page.html": (b"GIF89a" + b"\x00" * 40, "the content is image/gif"),
+    "report.txt": (text_pdf(["The bridge opened in 1932."]), "the content is a PDF, not text: name it .pdf"),
+    "archive.pdf": (b"PK\x03\x04" + b"\x00" * 40, "not a PDF file (the content is application/zip)"),
+    # never decompressed: 64 MB of zeros in 64 kB of gzip is refused by its magic bytes
+    "bomb.txt": (gzip.compress(bytes(64 * 2**20), 9), "the content is application/gzip"),
+    # a 60 kB PDF whose 40 pages all draw one 8 MB stream: refused before extraction (which would take minutes)
+    "bomb.pdf": (bomb_pdf(40, 8), "decompression bomb"),
 }
 
 
@@ -57,10 +72,25 @@ def test_bad_files_are_reported_and_skipped(indexer, tmp_path, name):
     data, reason = BAD_FILES[name]
     path = tmp_path / name
     path.write_bytes(data)
+    began = time.perf_counter()
     result = indexer.add_file(path)
     assert result.status == "failed"
     assert reason in result.error
+    assert time.perf_counter() - began < 10
     assert indexer.store.count_sources() == 0 and indexer.store.count_documents() == 0
+
+
+def test_a_one_megabyte_single_line_is_indexed_in_bounded_chunks(indexer, tmp_path):
+    path = tmp_path / "one-line.txt"
+    path.write_bytes(b"".join(b"word%06d-" % i for i in range(2**20 // 11)))  # 1 MB, no space, no newline
+    result = indexer.add_file(path)
+    assert result.status == "indexed", result.error
+    source = indexer.store.get_source(result.source_id)
+    chunks = indexer.store.filter_documents({"field": "meta.source_id", "operator": "==", "value": result.source_id})
+    assert len(chunks) == result.chunks and sum(len(c.content) for c in chunks) >= len(source.text)
+    for chunk in chunks:
+        start = chunk.meta["split_idx_start"]
+        assert 0 < len(chunk.content) <= 4000 and source.text[start : start + len(chunk.content)] == chunk.content
 
 
 def test_reindexing_unchanged_is_a_no_op_and_changed_replaces(indexer, tmp_path):
@@ -147,6 +177,6 @@ def test_a_pdf_over_the_page_limit_is_refused_before_extraction(monkeypatch):
     writer.write(data)
     monkeypatch.setattr(converter, "MAX_PDF_PAGES", 4)
     with pytest.raises(converter.ConversionError, match="PDF of 5 pages; the limit is 4"):
-        converter._check_bytes(data.getvalue(), "pdf")
+        converter._check_bytes("book.pdf", data.getvalue())
     monkeypatch.setattr(converter, "MAX_PDF_PAGES", 5)
-    converter._check_bytes(data.getvalue(), "pdf")
+    converter._check_bytes("book.pdf", data.getvalue())

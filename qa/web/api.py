@@ -8,7 +8,7 @@ from apiflask import APIBlueprint, abort
 from flask import current_app, request
 from marshmallow import ValidationError
 
-from qa.ingest.converter import ConversionError, file_kind
+from qa.ingest.converter import ConversionError, check_type
 from qa.web.engine import NotReady, text_upload_name
 from qa.web.schemas import (
     AskIn,
@@ -92,21 +92,23 @@ def _document_input() -> tuple[str, bytes]:
     except ValidationError as exc:
         abort(422, "invalid fields in the request", detail={location: exc.messages})
     if "text" in data:
-        return text_upload_name(data["name"]), data["text"].encode("utf-8")
-    upload = data["file"]
-    name = Path(data.get("name") or upload.filename or "").name
+        name, content = text_upload_name(data["name"]), data["text"].encode("utf-8")
+    else:
+        name = Path(data.get("name") or data["file"].filename or "").name
+        content = data["file"].read()
     try:
-        file_kind(name)  # the converter's own check, so the API and `qa index` say the same
+        check_type(name, content)  # the converter's own check (by name, then content): API and `qa index` agree
     except ConversionError as exc:
         abort(415, str(exc))
-    return name, upload.read()
+    return name, content
 
 
 @bp.post("/documents")
 @bp.output(DocumentAdded, status_code=201)
 @bp.doc(summary="Add a document (multipart upload, or JSON name + text)",
         responses={200: "Same name and content as before: unchanged", 413: "Too large",
-                   415: "Unsupported file type", 422: "Invalid fields or unreadable file",
+                   415: "Unsupported file type, or content not of the type its name says",
+                   422: "Invalid fields or unreadable file",
                    503: "Models still loading", 507: "The disk is full: nothing was stored"})
 def add_document():
     """Add (or replace: same name) a document; it is answerable by the next request.
