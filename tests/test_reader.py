@@ -74,3 +74,22 @@ def test_two_round_reading_stops_early_only_when_the_first_chunks_settle_it():
     unsettled = SpanReader(read_first=1, stop_score=1.01, backend="onnx").run(query=DEMO_QUESTION, documents=answer_first, top_k=50)
     assert [(a.data, a.document.id, a.score) for a in unsettled["answers"]] == \
            [(a.data, a.document.id, a.score) for a in everything]
+
+
+def test_the_retrieval_rank_weighs_in_only_across_passages_and_never_decides_abstention():
+    """A span in the n-th passage gives up ``rank_penalty * n`` of its margin; the verdict to
+    answer at all comes from the spans' own margins, so it does not move with the penalty."""
+    passages = [Document(content="The keeper of the lighthouse at Amber Heron Point is Amara Albright."),
+                Document(content="The keeper of the lighthouse at Red Otter Point is Hugo Brennan.")]
+    question = "Who is the keeper of the lighthouse at Amber Heron Point?"
+    runs = {penalty: SpanReader(backend="onnx", rank_penalty=penalty).run(query=question, documents=passages, top_k=50)
+            for penalty in (0.0, 1.0, 100.0)}
+    for penalty, out in runs.items():
+        for answer in out["answers"]:
+            rank = passages.index(answer.document)
+            assert answer.meta["margin"] == pytest.approx(answer.meta["reader_margin"] - penalty * rank)
+        assert [a.score for a in out["answers"]] == sorted((a.score for a in out["answers"]), reverse=True)
+    assert runs[0.0]["no_answer"] == runs[1.0]["no_answer"] == runs[100.0]["no_answer"]
+    assert runs[100.0]["answers"][0].document is passages[0]  # a near-tie goes to the better-ranked passage
+    one = SpanReader(backend="onnx", rank_penalty=100.0).run(query=question, documents=passages[1:], top_k=50)
+    assert [a.meta["margin"] for a in one["answers"]] == [a.meta["reader_margin"] for a in one["answers"]]

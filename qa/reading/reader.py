@@ -8,6 +8,15 @@ read) with the threshold tuned on held-out data (``reader_config.json``): above 
 answers, below it the reader abstains. The score is the calibrated chance that the span is right,
 ``sigmoid(scale · (margin − threshold) + bias)``, fit on held-out articles (qa.training.calibration);
 a reader without a calibration shows ``sigmoid(margin − threshold)``.
+
+Across several retrieved passages, which span comes first also weighs the retrieval order: a
+span in the n-th passage gives up ``rank_penalty · n`` of its margin. The reader alone cannot tell
+"The keeper at Amber Point is A" from "The keeper at Red Point is B" when asked about Amber Point
+(their margins are within half a logit), while retrieval ranks the passage naming Amber Point
+first; the prior settles such near-ties (``rank_penalty`` in reader_config.json, else
+``DEFAULT_RANK_PENALTY``, measured in bench/rank_prior.py), and a span from a lower passage shows
+the lower confidence. Whether to answer at all is still the reader's own call: the best
+unpenalised margin against the threshold, as tuned. One passage (reader mode) is unchanged.
 """
 
 from __future__ import annotations
@@ -29,11 +38,14 @@ from qa.reading.span_models import BACKENDS, load_span_model, span_logits
 from qa.reading.windows import make_windows
 
 
+DEFAULT_RANK_PENALTY = 0.25  # bench/RESULTS.md "Near-ties between passages": held-out tune F1 +0.6; 1.0 flips the demo answer
+
+
 @component
 class SpanReader:
     def __init__(self, model: str | None = None, top_k: int = 5, answers_per_document: int = 3,
                  no_answer_threshold: float | None = None, batch_size: int = 16, backend: str | None = None,
-                 read_first: int | None = None, stop_score: float = 0.9):
+                 read_first: int | None = None, stop_score: float = 0.9, rank_penalty: float | None = None):
         self.model = reader_model_path(model)  # fails with instructions when missing
         self.backend = backend or paths.READER_BACKEND
         if self.backend not in BACKENDS:
@@ -44,6 +56,9 @@ class SpanReader:
             no_answer_threshold if no_answer_threshold is not None else float(config.get("no_answer_threshold", 0.0))
         )
         self.calibration = config.get("calibration")
+        self.rank_penalty = (
+            rank_penalty if rank_penalty is not None else float(config.get("rank_penalty", DEFAULT_RANK_PENALTY))
+        )
         self.max_length = int(config.get("max_length", 256))
         self.stride = int(config.get("stride", 128))
         self.top_k = top_k
@@ -57,7 +72,8 @@ class SpanReader:
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(self, model=self.model, top_k=self.top_k, answers_per_document=self.answers_per_document,
                                no_answer_threshold=self.no_answer_threshold, batch_size=self.batch_size,
-                               backend=self.backend, read_first=self.read_first, stop_score=self.stop_score)
+                               backend=self.backend, read_first=self.read_first, stop_score=self.stop_score,
+                               rank_penalty=self.rank_penalty)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "SpanReader":
@@ -85,28 +101,33 @@ class SpanReader:
     def _answers(self, query: str, documents: list[Document], nulls: list[float], spans: list[list]) -> list:
         # One question, one set of passages: like the windows of one long document (the SQuAD 2.0
         # recipe the threshold was tuned with), every span is weighed against the strongest
-        # no-answer evidence among all passages read.
+        # no-answer evidence among all passages read; later passages give up their rank's prior.
         null = min(nulls)
         answers = []
-        for doc, found in zip(documents, spans):
+        for rank, (doc, found) in enumerate(zip(documents, spans)):
             best: dict[tuple[int, int], float] = {}
             for span in found:  # the same span seen in two windows keeps its best score
                 key = snap_to_words(doc.content, span.char_start, span.char_end)
                 best[key] = max(best.get(key, -math.inf), span.score)
             ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)[: self.answers_per_document]
             for (start, end), score in ranked:
-                margin = score - null
+                reader_margin = score - null
+                margin = reader_margin - self.rank_penalty * rank
                 answers.append(ExtractedAnswer(
                     query=query, score=answer_confidence(margin, self.no_answer_threshold, self.calibration),
                     data=doc.content[start:end], document=doc, document_offset=ExtractedAnswer.Span(start, end),
-                    meta={"margin": margin, "answers": margin > self.no_answer_threshold},
+                    meta={"margin": margin, "reader_margin": reader_margin},
                 ))
+        # answer or abstain: one verdict for the question, from the best span's own margin
+        answerable = any(a.meta["reader_margin"] > self.no_answer_threshold for a in answers)
+        for answer in answers:
+            answer.meta["answers"] = answerable
         return answers
 
     @component.output_types(answers=list[ExtractedAnswer], no_answer=bool)
     def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
-        """Best answers across ``documents``, sorted by score; ``no_answer`` is True when the best
-        one's margin does not pass the no-answer threshold.
+        """Best answers across ``documents``, sorted by score; ``no_answer`` is True when no span's
+        own margin passes the no-answer threshold.
 
         With ``read_first`` set, the documents (best first, as retrieval ranked them) are read in
         two rounds: the first ``read_first``, and the rest only when no answer so far reaches

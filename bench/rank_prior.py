@@ -1,0 +1,144 @@
+"""How much the retrieval rank should weigh against the reader's margin (``rank_penalty``), measured
+in open mode on the held-out tune articles (never the evaluation sample).
+
+    .venv/bin/python bench/rank_prior.py --json bench/results/rank-prior.json
+    .venv/bin/python bench/rank_prior.py --penalties 0,0.5,1 --heldout-articles 5
+
+Indexes every paragraph of the held-out tune articles (the ones the reader's threshold was
+chosen on: ``--heldout-seed`` as in training), reads each question's fused passages once, then
+scores every penalty from the same reader outputs: the official SQuAD 2.0 metric, and how often
+the top answer comes from the gold paragraph. A second table does the same for documents written
+from one template (many reports of the same form: bench/load_mixed.py's), where the reader alone
+cannot tell the passages apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa import paths  # noqa: E402
+
+
+def fused_passages(service, question: str, k: int):
+    """The chunks the pipeline's reader would read for ``question`` (dense + BM25, fused), in order."""
+    pipeline = service.pipeline
+    embedding = pipeline.get_component("embedder").run(text=question)["embedding"]
+    dense = pipeline.get_component("dense").run(query_embedding=embedding)["documents"]
+    bm25 = pipeline.get_component("bm25").run(query=question)["documents"]
+    return pipeline.get_component("fusion").run(documents=[dense, bm25], top_k=k)["documents"]
+
+
+def read_all(service, questions: list[str], k: int) -> list[tuple]:
+    from tqdm import tqdm
+
+    reader = service.reader
+    out = []
+    for question in tqdm(questions, unit="q", desc="reading"):
+        passages = fused_passages(service, question, k)
+        nulls, spans = reader._read(question, passages) if passages else ([], [])
+        out.append((question, passages, nulls, spans))
+    return out
+
+
+def top_answer(reader, question, passages, nulls, spans, penalty: float):
+    if not passages:
+        return None
+    reader.rank_penalty = penalty
+    answers = reader._answers(question, passages, nulls, spans)
+    return max(answers, key=lambda a: a.meta["margin"]) if answers else None
+
+
+def sweep_squad(service, articles, penalties, k: int) -> list[dict]:
+    from qa.squad_metric import SquadScores
+    from qa.training.squad_data import examples_from
+
+    examples = examples_from(articles)
+    outputs = read_all(service, [e.question for e in examples], k)
+    rows = []
+    threshold = service.reader.no_answer_threshold
+    for penalty, abstain_on in [(p, a) for p in penalties for a in ("penalized", "raw")]:
+        scores, from_gold, answerable = SquadScores(), 0, 0
+        for example, (question, passages, nulls, spans) in zip(examples, outputs):
+            best = top_answer(service.reader, question, passages, nulls, spans, penalty)
+            raw = top_answer(service.reader, question, passages, nulls, spans, 0.0)
+            decider = best if abstain_on == "penalized" else raw
+            answers = decider is not None and decider.meta["margin"] > threshold
+            scores.add(list(example.golds), best.data if answers else "")
+            if example.golds:
+                answerable += 1
+                from_gold += best is not None and best.document.content in example.context
+        summary = scores.summary()
+        rows.append({"rank_penalty": penalty, "abstain_on": abstain_on, "f1": round(summary["overall"]["f1"], 2),
+                     "exact": round(summary["overall"]["exact"], 2),
+                     "has_ans_f1": round(summary["HasAns"]["f1"], 2), "no_ans": round(summary["NoAns"]["f1"], 2),
+                     "top_from_gold_paragraph": round(from_gold / max(1, answerable), 4)})
+    return rows
+
+
+def sweep_template(penalties, k: int, work: Path) -> list[dict]:
+    from bench.load_mixed import document, keeper_question
+    from qa.ingest.indexer import Indexer, IndexItem
+    from qa.pipeline import QAService, open_store
+
+    docs = [document(c, n) for c in range(8) for n in range(5)]
+    store = open_store(work / "template-index")
+    indexer = Indexer(store)
+    indexer.add_many([IndexItem(f"log-{i}.txt", text.encode()) for i, (text, _, _) in enumerate(docs)])
+    indexer.finish()
+    service = QAService(work / "template-index", store=store)
+    service.warm_up()
+    outputs = read_all(service, [keeper_question(place) for _, _, place in docs], k)
+    rows = []
+    for penalty in penalties:
+        right = sum(keeper in getattr(top_answer(service.reader, *o, penalty), "data", "")
+                    for (_, keeper, _), o in zip(docs, outputs))
+        rows.append({"rank_penalty": penalty, "right": right, "questions": len(docs)})
+    return rows
+
+
+def main() -> None:
+    from qa.evaluation.squad_eval import index_paragraphs
+    from qa.pipeline import READ_K, QAService
+    from qa.training.squad_data import load_articles, split_articles
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"))
+    parser.add_argument("--heldout-articles", type=int, default=5)
+    parser.add_argument("--heldout-seed", type=int, default=13)
+    parser.add_argument("--penalties", default="0,0.25,0.5,0.75,1,1.5,2,3")
+    parser.add_argument("--read-k", type=int, default=READ_K)
+    parser.add_argument("--report-on", metavar="FILE",
+                        help="score the given penalties on every article of FILE instead (e.g. the evaluation "
+                             "sample, to report a penalty chosen on the tune articles; never to choose one)")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    penalties = [float(p) for p in args.penalties.split(",")]
+
+    if args.report_on:
+        heldout = load_articles(args.report_on)
+    else:
+        _, heldout = split_articles(load_articles(args.tune_file), args.heldout_articles, args.heldout_seed)
+    with tempfile.TemporaryDirectory(prefix="qa-rank-prior-") as tmp:
+        index_paragraphs(heldout, Path(tmp) / "squad-index")
+        service = QAService(Path(tmp) / "squad-index")
+        service.warm_up()
+        result = {
+            "reader": str(service.reader.model), "file": Path(args.report_on or args.tune_file).name,
+            "articles": [a["title"] for a in heldout], "read_k": args.read_k,
+            "squad_open_mode": sweep_squad(service, heldout, penalties, args.read_k),
+            "one_template": sweep_template(penalties, args.read_k, Path(tmp)),
+        }
+    print(json.dumps(result, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
