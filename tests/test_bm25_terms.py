@@ -2,13 +2,13 @@
 
 from haystack import Document
 
-from qa.store.document_store import SQLiteDocumentStore, fts_terms
+from qa.store.document_store import SQLiteDocumentStore, search_words
 
 
 def test_function_words_are_left_out_unless_nothing_else_is_asked():
-    assert fts_terms("When did the fighting start?") == ['"fighting"', '"start"']
-    assert fts_terms("Who was it?") == ['"who"', '"was"', '"it"']  # nothing but function words: keep them
-    assert fts_terms("start START start") == ['"start"']
+    assert search_words("When did the fighting start?") == ["fighting", "start"]
+    assert search_words("Who was it?") == ["who", "was", "it"]  # nothing but function words: keep them
+    assert search_words("start START start") == ["start"]
 
 
 def test_fts_syntax_in_a_question_is_only_text(tmp_path):

@@ -79,50 +79,90 @@ def _validate_filters(filters: dict[str, Any] | None) -> None:
         raise ValueError("Invalid filter syntax: a filter needs an 'operator' (and 'conditions' or 'field').")
 
 
-class SQLiteDocumentStore:
-    """Haystack ``DocumentStore`` kept in ``<index_dir>/store.sqlite3``.
+class SQLDocumentStore:
+    """The store's logic over a SQL database; subclasses supply the database's own parts (the
+    ``_`` hooks under "the database"): SQLite in an index folder (``SQLiteDocumentStore``, the
+    default) or a PostgreSQL server shared by replicas (``qa.store.postgres.PostgresDocumentStore``).
+    Statements use ``?`` placeholders and SQL both databases run.
 
     ``embedding_model`` / ``embedding_dim``, when given, are recorded on first use and checked on
     every later open, so an index is never queried with vectors from another model.
     """
 
-    def __init__(self, index_dir: str, embedding_model: str | None = None, embedding_dim: int | None = None,
-                 vector_index: str = "auto"):
+    NO_LIMIT: int | None = -1  # what LIMIT takes for "all rows"
+    GREATEST = "max"  # the two-argument maximum function
+
+    def __init__(self, embedding_model: str | None, embedding_dim: int | None, vector_index: str,
+                 vectors_dir: Path | None):
         choose_kind(vector_index, 0)  # an unknown kind fails here, not at the first search
         self.vector_index_kind = vector_index  # "flat", "ivf", or "auto" (by size: qa.store.vectors.IVF_AFTER)
-        self.index_dir = str(index_dir)
-        self._dir = Path(index_dir)
-        self._dir.mkdir(parents=True, exist_ok=True)
+        self._dir = vectors_dir  # where the FAISS file is kept (None: in memory only)
         self._local = threading.local()
         self._vectors: VectorIndex | None = None
         self._vectors_lock = threading.Lock()
-        self._conn().executescript(SCHEMA)  # idempotent; executescript commits on its own
+        self._create_schema()
         with self._write(bump=False) as conn:
             self.embedding_model = self._check_setting(conn, "embedding_model", embedding_model)
             dim = self._check_setting(conn, "embedding_dim", None if embedding_dim is None else str(embedding_dim))
             self.embedding_dim = int(dim) if dim is not None else None
 
+    # -- the database (subclasses) -------------------------------------------------------------
+    def _connect(self):
+        """A new connection in autocommit mode (``execute``/``executemany`` as sqlite3's)."""
+        raise NotImplementedError
+
+    def _create_schema(self) -> None:
+        raise NotImplementedError
+
+    def _write_transaction(self, conn):
+        """A context manager: one write transaction, all or nothing, writers one at a time (so
+        the vector change log is in commit order); a refused write raises ``StorageError``."""
+        raise NotImplementedError
+
+    def _begin_snapshot(self, conn) -> None:
+        raise NotImplementedError
+
+    def _vector_log_head(self, conn) -> int:
+        """The last vector change ever committed (even after the log is trimmed)."""
+        raise NotImplementedError
+
+    def _keyword_hits(self, conn, words: list[str], limit: int) -> list[tuple[int, float]]:
+        """``(rowid, score)`` of the chunks best matching any of ``words``, best (highest) first."""
+        raise NotImplementedError
+
+    def _after_delete_all(self, conn) -> None:
+        """Compact what deleting every row leaves behind (``delete_all_documents(recreate_index=True)``)."""
+
+    def _prefilter(self, filters):
+        return prefilter(filters)
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages."""
+        raise NotImplementedError
+
     # -- connections -------------------------------------------------------------------------
-    def _conn(self) -> sqlite3.Connection:
+    def _conn(self):
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = durable_sqlite.connect(self._dir / DB_FILE)
+            conn = self._connect()
             self._local.conn = conn
         return conn
 
     @contextmanager
-    def _write(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
+    def _write(self, bump: bool = True) -> Iterator[Any]:
         """One write transaction, all or nothing; ``bump`` marks derived data (FAISS) stale."""
-        with durable_sqlite.write_transaction(self._conn()) as conn:
+        with self._write_transaction(self._conn()) as conn:
             yield conn
             if bump:
-                conn.execute("UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+                conn.execute("UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
+                             "WHERE key = 'generation'")
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _read(self) -> Iterator[Any]:
         """A consistent snapshot for several SELECTs."""
         conn = self._conn()
-        conn.execute("BEGIN")
+        self._begin_snapshot(conn)
         try:
             yield conn
         finally:
@@ -142,7 +182,7 @@ class SQLiteDocumentStore:
             return wanted
         if wanted is not None and row[0] != wanted:
             raise EmbeddingModelMismatch(
-                f"The index in {self.index_dir} was built with {key.replace('_', ' ')} {row[0]!r}, "
+                f"The index in {self.location} was built with {key.replace('_', ' ')} {row[0]!r}, "
                 f"not {wanted!r}. Use the same model, or build a new index in another folder "
                 "(--index DIR) and re-index your files."
             )
@@ -153,14 +193,8 @@ class SQLiteDocumentStore:
         return int(row[0])
 
     # -- serialisation -----------------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(
-            self, index_dir=self.index_dir, embedding_model=self.embedding_model, embedding_dim=self.embedding_dim,
-            vector_index=self.vector_index_kind,
-        )
-
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SQLiteDocumentStore":
+    def from_dict(cls, data: dict[str, Any]) -> "SQLDocumentStore":
         return default_from_dict(cls, data)
 
     # -- rows <-> documents ------------------------------------------------------------------
@@ -196,7 +230,7 @@ class SQLiteDocumentStore:
 
     def _matching(self, conn, filters: dict[str, Any] | None, with_embedding: bool = True) -> list[Document]:
         """Documents matching ``filters``: narrowed down in SQL, decided by Haystack's own matcher."""
-        narrowed = prefilter(filters)
+        narrowed = self._prefilter(filters)
         where, params = (f"WHERE {narrowed[0]}", narrowed[1]) if narrowed else ("", [])
         docs = self._select(conn, where, params, with_embedding)
         if filters:
@@ -248,8 +282,8 @@ class SQLiteDocumentStore:
             conn.execute("DELETE FROM documents")
             conn.execute("DELETE FROM sources")
             if recreate_index:
-                conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
-        if recreate_index:
+                self._after_delete_all(conn)
+        if recreate_index and self._dir is not None:
             (self._dir / VECTORS_FILE).unlink(missing_ok=True)
 
     def delete_by_filter(self, filters: dict[str, Any]) -> int:
@@ -298,18 +332,13 @@ class SQLiteDocumentStore:
         return docs[:top_k]
 
     def bm25_retrieval(self, query: str, top_k: int = 10, filters: dict[str, Any] | None = None) -> list[Document]:
-        """Chunks ranked by SQLite FTS5's BM25, best first; ``score`` is −bm25 (higher is better)."""
+        """Chunks ranked by keyword relevance (SQLite: FTS5's BM25, ``score`` −bm25), best first."""
         _validate_filters(filters)
-        terms = fts_terms(query)
-        if not terms:
+        words = search_words(query)
+        if not words:
             return []
         conn = self._conn()
-        rows = conn.execute(
-            "SELECT rowid, bm25(documents_fts) FROM documents_fts WHERE documents_fts MATCH ? "
-            "ORDER BY bm25(documents_fts) LIMIT ?",
-            (" OR ".join(terms), top_k * (10 if filters else 1)),
-        ).fetchall()
-        docs = self._by_rowids(conn, [(r, -s) for r, s in rows])
+        docs = self._by_rowids(conn, self._keyword_hits(conn, words, top_k * (10 if filters else 1)))
         if filters:
             docs = [d for d in docs if document_matches_filter(filters=filters, document=d)]
         return docs[:top_k]
@@ -325,7 +354,7 @@ class SQLiteDocumentStore:
         """Bring the in-memory index up to date: the cached one, else the file, else a full build;
         then the logged changes it lacks. Caller holds ``_vectors_lock``."""
         with self._read() as conn:  # one snapshot: the log head, the changes and the embeddings agree
-            head = _vector_log_head(conn)
+            head = self._vector_log_head(conn)
             vectors = self._vectors
             if vectors is not None and vectors.seq == head:
                 return vectors
@@ -377,13 +406,15 @@ class SQLiteDocumentStore:
         whatever the index holds: ``qa check``'s repair); then trim the change log."""
         from filelock import FileLock
 
-        path = self._dir / VECTORS_FILE
+        path = self._dir / VECTORS_FILE if self._dir is not None else None
         with self._vectors_lock:
             vectors = self._current_vectors()
             rebuilt = rebuild or (force and vectors.kind != choose_kind(self.vector_index_kind, len(vectors)))
             if rebuilt:  # asked to, or grown past (or set off) its kind: rebuilt, and saved even at the same seq
                 with self._read() as conn:
-                    vectors = self._vectors = self._build_vectors(conn, _vector_log_head(conn))
+                    vectors = self._vectors = self._build_vectors(conn, self._vector_log_head(conn))
+            if path is None:
+                return vectors  # in memory only: nothing to save, and the log stays for the other replicas
             saved = VectorIndex.saved_seq(path)
             if not rebuilt and (saved == vectors.seq or (
                     not force and saved is not None and vectors.seq - saved < PERSIST_AFTER_CHANGES)):
@@ -398,8 +429,8 @@ class SQLiteDocumentStore:
             through = max(0, seq - KEEP_CHANGES)
             conn.execute("DELETE FROM vector_changes WHERE seq <= ?", (through,))
             conn.execute("INSERT INTO settings (key, value) VALUES ('vector_changes_pruned_through', ?) "
-                         "ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
-                         (str(through),))
+                         f"ON CONFLICT(key) DO UPDATE SET value = CAST({self.GREATEST}(CAST(settings.value AS BIGINT), "
+                         "CAST(excluded.value AS BIGINT)) AS TEXT)", (str(through),))
         return vectors
 
     # -- sources (the user's files) ----------------------------------------------------------
@@ -410,8 +441,10 @@ class SQLiteDocumentStore:
             old = conn.execute("SELECT created_at FROM sources WHERE id = ?", (source.id,)).fetchone()
             conn.execute("DELETE FROM documents WHERE source_id = ?", (source.id,))
             conn.execute(
-                "INSERT OR REPLACE INTO sources (id, name, path, content_hash, text, meta, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sources (id, name, path, content_hash, text, meta, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                "path = excluded.path, content_hash = excluded.content_hash, text = excluded.text, "
+                "meta = excluded.meta, created_at = excluded.created_at, updated_at = excluded.updated_at",
                 (source.id, source.name, source.path, source.content_hash, source.text,
                  json.dumps(source.meta), old[0] if old else now, now),
             )
@@ -427,7 +460,8 @@ class SQLiteDocumentStore:
 
     def list_sources(self, limit: int | None = None, offset: int = 0) -> list[SourceRecord]:
         """Sources by name; ``offset`` at most ``MAX_LIST_OFFSET`` (callers check: SQLite's integers stop at 2**63)."""
-        return self._sources("ORDER BY s.name, s.id LIMIT ? OFFSET ?", (-1 if limit is None else limit, offset), False)
+        return self._sources("ORDER BY s.name, s.id LIMIT ? OFFSET ?", (self.NO_LIMIT if limit is None else limit, offset),
+                             False)
 
     def count_sources(self) -> int:
         return self._conn().execute("SELECT count(*) FROM sources").fetchone()[0]
@@ -452,10 +486,50 @@ class SQLiteDocumentStore:
             return conn.execute("DELETE FROM sources WHERE id = ?", (source_id,)).rowcount > 0
 
 
-def _vector_log_head(conn) -> int:
-    """The last vector change ever logged (AUTOINCREMENT keeps it even after the log is trimmed)."""
-    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'vector_changes'").fetchone()
-    return int(row[0]) if row else 0
+class SQLiteDocumentStore(SQLDocumentStore):
+    """Haystack ``DocumentStore`` kept in ``<index_dir>/store.sqlite3`` (and the FAISS file beside it)."""
+
+    def __init__(self, index_dir: str, embedding_model: str | None = None, embedding_dim: int | None = None,
+                 vector_index: str = "auto"):
+        self.index_dir = str(index_dir)
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        super().__init__(embedding_model, embedding_dim, vector_index, vectors_dir=Path(index_dir))
+
+    @property
+    def location(self) -> str:
+        return self.index_dir
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(
+            self, index_dir=self.index_dir, embedding_model=self.embedding_model, embedding_dim=self.embedding_dim,
+            vector_index=self.vector_index_kind,
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        return durable_sqlite.connect(self._dir / DB_FILE)
+
+    def _create_schema(self) -> None:
+        self._conn().executescript(SCHEMA)  # idempotent; executescript commits on its own
+
+    def _write_transaction(self, conn):
+        return durable_sqlite.write_transaction(conn)
+
+    def _begin_snapshot(self, conn) -> None:
+        conn.execute("BEGIN")
+
+    def _vector_log_head(self, conn) -> int:
+        # AUTOINCREMENT keeps the last one even after the log is trimmed
+        row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'vector_changes'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _keyword_hits(self, conn, words: list[str], limit: int) -> list[tuple[int, float]]:
+        query = " OR ".join(f'"{w}"' for w in words)  # quoted: user text is never parsed as FTS5 syntax
+        rows = conn.execute("SELECT rowid, bm25(documents_fts) FROM documents_fts WHERE documents_fts MATCH ? "
+                            "ORDER BY bm25(documents_fts) LIMIT ?", (query, limit)).fetchall()
+        return [(r, -s) for r, s in rows]
+
+    def _after_delete_all(self, conn) -> None:
+        conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
 
 
 # Function words: in an OR query each one matches most chunks, which BM25 must then all rank
@@ -467,11 +541,11 @@ STOPWORDS = frozenset(
 )
 
 
-def fts_terms(query: str) -> list[str]:
-    """Quote each word so user text is never parsed as FTS5 syntax; function words are left out
-    unless the query has nothing else."""
+def search_words(query: str) -> list[str]:
+    """The query's words for keyword search, once each; function words are left out unless the
+    query has nothing else."""
     import re
 
     words = re.findall(r"\w+", query.lower())
     content = [w for w in words if w not in STOPWORDS]
-    return [f'"{w}"' for w in dict.fromkeys(content or words)]
+    return list(dict.fromkeys(content or words))
