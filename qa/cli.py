@@ -28,12 +28,17 @@ def _open_store(index_dir: Path, must_exist: bool = True):
     from qa.pipeline import open_store
     from qa.store import EmbeddingModelMismatch
 
-    if must_exist and not (index_dir / "store.sqlite3").exists():
+    if must_exist and not paths.STORE_URL and not (index_dir / "store.sqlite3").exists():
         raise click.ClickException(f"no index in {index_dir}: build it with `qa index PATH...`")
     try:
         return open_store(index_dir)
     except EmbeddingModelMismatch as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _sqlite_only(command: str, instead: str) -> None:
+    if paths.STORE_URL:
+        raise click.ClickException(f"{command} works on the SQLite store, and QA_STORE points at PostgreSQL: {instead}")
 
 
 def _service(index_dir: Path):
@@ -174,6 +179,7 @@ def check_cmd(index_dir, as_json):
     """Verify the index (SQLite and BM25 integrity, chunks = their sources' text, vectors); repair the FAISS file."""
     from qa.store.check import check_index
 
+    _sqlite_only("qa check", "PostgreSQL checks its own pages (amcheck); qa check verifies an SQLite index")
     report = check_index(_open_store(index_dir))
     if as_json:
         _echo_json({"sound": report.sound, "sources": report.sources, "chunks": report.chunks,
@@ -198,6 +204,7 @@ def backup_cmd(target, index_dir):
     """Copy the index to TARGET (a new folder), consistently, even while the server runs."""
     from qa.store.backup import BackupError, backup_index
 
+    _sqlite_only("qa backup", "back a PostgreSQL store up with pg_dump or pg_basebackup")
     try:
         backup_index(index_dir, target)
     except (BackupError, OSError) as exc:

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "EMBEDDER_BACKEND": "onnx-int8",
     "DOCUMENT_EMBEDDING_TOKENS": 128,
     "VECTOR_INDEX": "auto",
+    # None: SQLite in INDEX_DIR; "postgresql://user@host/db": that database, shared by replicas
+    # (each keeps its FAISS file in its INDEX_DIR)
+    "STORE": None,
     # the web app
     "API_KEY": None,  # set: writes need "Authorization: Bearer <key>"; unset: writes from loopback only
     "READS_NEED_KEY": False,  # true: questions and listings need the key too (health and metrics stay open)
@@ -48,7 +51,7 @@ DEFAULTS: dict[str, Any] = {
 # Settings that are text whatever they look like: a key "1.50" or a folder "2024" must not turn
 # into a number on the way in.
 TEXT_SETTINGS = frozenset({"INDEX_DIR", "READER_MODEL", "SESSIONS_DB", "CACHE_DIR", "READER_BACKEND",
-                           "EMBEDDER_BACKEND", "VECTOR_INDEX", "API_KEY", "ASK_RATE_LIMIT", "BIND", "ACCESS_LOG"})
+                           "EMBEDDER_BACKEND", "VECTOR_INDEX", "STORE", "API_KEY", "ASK_RATE_LIMIT", "BIND", "ACCESS_LOG"})
 
 
 def _parse(name: str, value: str) -> Any:

@@ -34,6 +34,8 @@ DOCUMENT_EMBEDDING_TOKENS = int(SETTINGS["DOCUMENT_EMBEDDING_TOKENS"])
 # The FAISS index: "auto" (exact search up to qa.store.vectors.IVF_AFTER chunks, IVF past it),
 # "flat" (always exact) or "ivf" (always approximate).
 VECTOR_INDEX = str(SETTINGS["VECTOR_INDEX"])
+# The store: None for SQLite in the index folder, or a PostgreSQL URL (qa.store.postgres).
+STORE_URL: str | None = SETTINGS["STORE"] or None
 SHARED_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
 EXAMPLE_DOCS_DIR = PROJECT_ROOT / "examples" / "docs"
 # gunicorn's settings and the app, by module: they work from a checkout and from an installed wheel

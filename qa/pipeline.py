@@ -16,17 +16,24 @@ from qa.answer.citations import CitedAnswerBuilder
 from qa.models import EMBEDDING_DIM, EMBEDDING_MODEL_NAME, text_embedder
 from qa.reading.reader import SpanReader
 from qa.retrieve.retrievers import SQLiteBM25Retriever, SQLiteEmbeddingRetriever
-from qa.store import SQLiteDocumentStore
+from qa.store import SQLDocumentStore, SQLiteDocumentStore
 
 RETRIEVE_K = 10  # per retriever
 READ_K = 3  # fused chunks the reader reads: F1 +0.9 and half the reader's time against 6 (bench/read_less.py)
 
 
-def open_store(index_dir: str | Path) -> SQLiteDocumentStore:
+def open_store(index_dir: str | Path) -> SQLDocumentStore:
+    """The configured store: SQLite in ``index_dir``, or the PostgreSQL database of ``QA_STORE``
+    (then ``index_dir`` only keeps this machine's FAISS file)."""
+    if paths.STORE_URL:
+        from qa.store.postgres import PostgresDocumentStore
+
+        return PostgresDocumentStore(paths.STORE_URL, EMBEDDING_MODEL_NAME, EMBEDDING_DIM,
+                                     vector_index=paths.VECTOR_INDEX, vectors_dir=str(index_dir))
     return SQLiteDocumentStore(str(index_dir), EMBEDDING_MODEL_NAME, EMBEDDING_DIM, vector_index=paths.VECTOR_INDEX)
 
 
-def build_query_pipeline(store: SQLiteDocumentStore, reader: SpanReader, embedder=None,
+def build_query_pipeline(store: SQLDocumentStore, reader: SpanReader, embedder=None,
                          retrieve_k: int = RETRIEVE_K, read_k: int = READ_K) -> Pipeline:
     pipeline = Pipeline()
     pipeline.add_component("embedder", embedder or text_embedder())
@@ -48,7 +55,7 @@ class QAService:
     """Models loaded once; ``ask`` answers a question against the index. Thread-safe."""
 
     def __init__(self, index_dir: str | Path, reader_model: str | None = None,
-                 store: SQLiteDocumentStore | None = None):
+                 store: SQLDocumentStore | None = None):
         self.store = store or open_store(index_dir)
         self.reader = SpanReader(model=reader_model)
         self.pipeline = build_query_pipeline(self.store, self.reader)

@@ -15,7 +15,7 @@ from haystack.dataclasses import ExtractedAnswer
 
 from qa.answer.contract import AnswerResult, CitedAnswer
 from qa.ingest.sentences import sentence_spans
-from qa.store import SQLiteDocumentStore
+from qa.store import SQLDocumentStore
 from qa.store.serialization import HoldsDocumentStore
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def sentence_context(text: str, start: int, end: int) -> tuple[str, int]:
 
 @component
 class CitedAnswerBuilder(HoldsDocumentStore):
-    def __init__(self, document_store: SQLiteDocumentStore):
+    def __init__(self, document_store: SQLDocumentStore):
         self.document_store = document_store
 
     @component.output_types(result=dict)

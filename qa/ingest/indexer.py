@@ -19,7 +19,7 @@ from qa.ingest.cleaning import make_cleaner
 from qa.ingest.converter import SUPPORTED_SUFFIXES, FileConverter
 from qa.ingest.writer import SourceWriter
 from qa.storage_errors import StorageError
-from qa.store import SQLiteDocumentStore
+from qa.store import SQLDocumentStore
 
 
 @dataclass
@@ -49,7 +49,7 @@ def source_id_for(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def build_indexing_pipeline(store: SQLiteDocumentStore, embedder, max_words: int = 180,
+def build_indexing_pipeline(store: SQLDocumentStore, embedder, max_words: int = 180,
                             overlap_words: int = 40) -> Pipeline:
     pipeline = Pipeline()
     pipeline.add_component("converter", FileConverter())
@@ -78,7 +78,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 class Indexer:
-    def __init__(self, store: SQLiteDocumentStore, embedder=None):
+    def __init__(self, store: SQLDocumentStore, embedder=None):
         if embedder is None:
             from qa.models import document_embedder
 

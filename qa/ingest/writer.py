@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haystack import Document, component
 
-from qa.store import SourceRecord, SQLiteDocumentStore
+from qa.store import SourceRecord, SQLDocumentStore
 from qa.store.serialization import HoldsDocumentStore
 
 
@@ -13,7 +13,7 @@ class SourceWriter(HoldsDocumentStore):
     """One transaction per source: its stored text, metadata and embedded chunks, replacing any
     older version. A file reported as indexed is therefore complete on disk."""
 
-    def __init__(self, document_store: SQLiteDocumentStore):
+    def __init__(self, document_store: SQLDocumentStore):
         self.document_store = document_store
 
     @component.output_types(written=list[dict])

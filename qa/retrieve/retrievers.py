@@ -1,4 +1,4 @@
-"""Haystack retriever components for ``SQLiteDocumentStore``."""
+"""Haystack retriever components for ``SQLDocumentStore``."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from typing import Any
 
 from haystack import Document, component
 
-from qa.store import SQLiteDocumentStore
+from qa.store import SQLDocumentStore
 from qa.store.serialization import HoldsDocumentStore
 
 
 class _StoreRetriever(HoldsDocumentStore):
-    def __init__(self, document_store: SQLiteDocumentStore, top_k: int = 10):
+    def __init__(self, document_store: SQLDocumentStore, top_k: int = 10):
         if top_k < 1:
             raise ValueError("top_k must be at least 1")
         self.document_store = document_store

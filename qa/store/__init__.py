@@ -1,5 +1,10 @@
-"""Durable storage: SQLite is the source of truth; the FAISS index is derived from it."""
+"""Durable storage: SQLite (the default) or PostgreSQL is the source of truth; the FAISS index is derived from it."""
 
-from qa.store.document_store import EmbeddingModelMismatch, SQLiteDocumentStore, SourceRecord
+from qa.store.document_store import (
+    EmbeddingModelMismatch,
+    SourceRecord,
+    SQLDocumentStore,
+    SQLiteDocumentStore,
+)
 
-__all__ = ["SQLiteDocumentStore", "SourceRecord", "EmbeddingModelMismatch"]
+__all__ = ["SQLDocumentStore", "SQLiteDocumentStore", "SourceRecord", "EmbeddingModelMismatch"]

@@ -360,7 +360,7 @@ class SQLDocumentStore:
                 return vectors
             pruned = int(self._setting(conn, "vector_changes_pruned_through") or 0)
             if vectors is None or vectors.seq < pruned or vectors.seq > head:
-                vectors = VectorIndex.load(self._dir / VECTORS_FILE)
+                vectors = VectorIndex.load(self._dir / VECTORS_FILE) if self._dir is not None else None
                 if vectors is not None and not (pruned <= vectors.seq <= head and vectors.dim == self._dim(conn)):
                     vectors = None
             if vectors is None:
@@ -413,19 +413,22 @@ class SQLDocumentStore:
             if rebuilt:  # asked to, or grown past (or set off) its kind: rebuilt, and saved even at the same seq
                 with self._read() as conn:
                     vectors = self._vectors = self._build_vectors(conn, self._vector_log_head(conn))
-            if path is None:
-                return vectors  # in memory only: nothing to save, and the log stays for the other replicas
-            saved = VectorIndex.saved_seq(path)
-            if not rebuilt and (saved == vectors.seq or (
-                    not force and saved is not None and vectors.seq - saved < PERSIST_AFTER_CHANGES)):
-                return vectors
-            header, payload = vectors.to_parts()  # a snapshot, written outside the lock
             seq = vectors.seq
-        with FileLock(str(path) + ".lock", timeout=120):  # never replace a newer file with an older one
-            saved = VectorIndex.saved_seq(path)
-            if saved is None or saved < seq or (rebuilt and saved == seq):
-                write_atomically(path, header, payload)
-        with self._write(bump=False) as conn:
+            if path is None:  # in memory only: nothing to save; a forced persist still trims the log
+                if not force:
+                    return vectors
+            else:
+                saved = VectorIndex.saved_seq(path)
+                if not rebuilt and (saved == vectors.seq or (
+                        not force and saved is not None and vectors.seq - saved < PERSIST_AFTER_CHANGES)):
+                    return vectors
+                header, payload = vectors.to_parts()  # a snapshot, written outside the lock
+        if path is not None:
+            with FileLock(str(path) + ".lock", timeout=120):  # never replace a newer file with an older one
+                saved = VectorIndex.saved_seq(path)
+                if saved is None or saved < seq or (rebuilt and saved == seq):
+                    write_atomically(path, header, payload)
+        with self._write(bump=False) as conn:  # replicas this far behind rebuild from the store
             through = max(0, seq - KEEP_CHANGES)
             conn.execute("DELETE FROM vector_changes WHERE seq <= ?", (through,))
             conn.execute("INSERT INTO settings (key, value) VALUES ('vector_changes_pruned_through', ?) "
