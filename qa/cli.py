@@ -80,14 +80,15 @@ def cli():
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
-INDEX_BATCH_FILES = 16  # files per pipeline run: their chunks are embedded together
-
-
 @cli.command("index")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar.")
-def index_cmd(sources, index_dir, progress):
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS|auto]",
+              help="Convert, chunk and embed on Ray: alone, a local Ray; 'auto', the running cluster; or its address.")
+@click.option("--ray-workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Ray actors preparing files (each loads the embedder once).")
+def index_cmd(sources, index_dir, progress, ray_address, ray_workers):
     """Index files and folders (recursive; .txt .md .html .pdf).
 
     Unchanged files are skipped, changed ones replace their old chunks, bad ones are reported
@@ -101,13 +102,20 @@ def index_cmd(sources, index_dir, progress):
     store = _open_store(index_dir, must_exist=False)
     files = expand_paths(sources)
     try:
-        indexer = Indexer(store)
+        if ray_address:
+            try:
+                from qa.ingest.ray_indexer import RayIndexer
+            except ImportError as exc:
+                raise click.ClickException(f"--ray needs Ray: pip install -e '.[ray]' ({exc})") from exc
+            indexer = RayIndexer(store, address=None if ray_address == "local" else ray_address, workers=ray_workers)
+        else:
+            indexer = Indexer(store)
     except ModelMissing as exc:
         raise click.ClickException(str(exc)) from exc
     counts = {"indexed": 0, "unchanged": 0, "failed": 0}
     bar = tqdm(total=len(files), unit="file", disable=not progress, file=sys.stderr)
-    for begin in range(0, len(files), INDEX_BATCH_FILES):
-        batch = files[begin : begin + INDEX_BATCH_FILES]
+    for begin in range(0, len(files), indexer.FILES_PER_BATCH):
+        batch = files[begin : begin + indexer.FILES_PER_BATCH]
         bar.set_postfix_str(batch[-1].name[-40:])
         for path, result in zip(batch, indexer.add_files(batch)):
             counts[result.status] += 1
@@ -118,6 +126,7 @@ def index_cmd(sources, index_dir, progress):
         bar.update(len(batch))
     bar.close()
     indexer.finish()
+    indexer.close()
     click.echo(f"{counts['indexed']} indexed, {counts['unchanged']} unchanged, {counts['failed']} failed; "
                f"{store.count_sources()} documents in {index_dir}")
     if counts["failed"]:

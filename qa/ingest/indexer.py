@@ -49,18 +49,25 @@ def source_id_for(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def build_indexing_pipeline(store: SQLDocumentStore, embedder, max_words: int = 180,
-                            overlap_words: int = 40) -> Pipeline:
+def build_preparing_pipeline(embedder, max_words: int = 180, overlap_words: int = 40) -> Pipeline:
+    """Everything before the store: files -> sources (cleaner) and embedded chunks (embedder).
+    ``qa index --ray`` runs this on Ray workers and writes on the driver."""
     pipeline = Pipeline()
     pipeline.add_component("converter", FileConverter())
     pipeline.add_component("cleaner", make_cleaner())
     pipeline.add_component("chunker", SentenceChunker(max_words=max_words, overlap_words=overlap_words))
     pipeline.add_component("embedder", embedder)
-    pipeline.add_component("writer", SourceWriter(store))
     pipeline.connect("converter.documents", "cleaner.documents")
     pipeline.connect("cleaner.documents", "chunker.documents")
-    pipeline.connect("cleaner.documents", "writer.sources")
     pipeline.connect("chunker.documents", "embedder.documents")
+    return pipeline
+
+
+def build_indexing_pipeline(store: SQLDocumentStore, embedder, max_words: int = 180,
+                            overlap_words: int = 40) -> Pipeline:
+    pipeline = build_preparing_pipeline(embedder, max_words, overlap_words)
+    pipeline.add_component("writer", SourceWriter(store))
+    pipeline.connect("cleaner.documents", "writer.sources")
     pipeline.connect("embedder.documents", "writer.chunks")
     return pipeline
 
@@ -78,6 +85,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 class Indexer:
+    FILES_PER_BATCH = 16  # files per pipeline run (``qa index``): their chunks are embedded together
+
     def __init__(self, store: SQLDocumentStore, embedder=None):
         if embedder is None:
             from qa.models import document_embedder
@@ -119,6 +128,18 @@ class Indexer:
     def _run(self, items: list["IndexItem"], pending: list[tuple[int, dict]], results: list) -> None:
         if not pending:
             return
+        failures, written = self._convert_and_write(items, pending)
+        for i, info in pending:
+            item, source_id = items[i], info["source_id"]
+            if source_id in failures:
+                results[i] = IndexResult("failed", item.name, error=failures[source_id], path=item.path)
+            elif source_id not in written:
+                results[i] = IndexResult("failed", item.name, error="no text left after cleaning", path=item.path)
+            else:
+                results[i] = IndexResult("indexed", item.name, source_id, written[source_id]["chunks"], path=item.path)
+
+    def _convert_and_write(self, items: list["IndexItem"], pending: list[tuple[int, dict]]) -> tuple[dict, dict]:
+        """Run the pending files through the pipeline: ``({source_id: error}, {source_id: written})``."""
         try:
             out = self.pipeline.run(
                 {"converter": {"sources": [ByteStream(data=items[i].data) for i, _ in pending],
@@ -131,15 +152,7 @@ class Indexer:
                 raise cause from cause.__cause__
             raise
         failures = {f["source_id"]: f["error"] for f in out["converter"]["failures"]}
-        written = {w["id"]: w for w in out["writer"]["written"]}
-        for i, info in pending:
-            item, source_id = items[i], info["source_id"]
-            if source_id in failures:
-                results[i] = IndexResult("failed", item.name, error=failures[source_id], path=item.path)
-            elif source_id not in written:
-                results[i] = IndexResult("failed", item.name, error="no text left after cleaning", path=item.path)
-            else:
-                results[i] = IndexResult("indexed", item.name, source_id, written[source_id]["chunks"], path=item.path)
+        return failures, {w["id"]: w for w in out["writer"]["written"]}
 
     def add_file(self, path: Path) -> IndexResult:
         return self.add_files([path])[0]
@@ -162,3 +175,6 @@ class Indexer:
     def finish(self) -> None:
         """Bring the derived FAISS file up to date (once per run, not per file)."""
         self.store.persist_vectors(force=True)
+
+    def close(self) -> None:
+        """Release what the indexer started (nothing here; RayIndexer shuts its Ray down)."""
