@@ -13,7 +13,9 @@ from tests.conftest import run_qa
 pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[ray]')")
 
 WORDS = "river bridge tower council harbour festival winter market station museum keeper gate lighthouse".split()
-MAX_VECTOR_DIFFERENCE = 0.02  # int8 embeddings: activations are quantised per batch, and batches differ
+# int8 embeddings: activations are quantised per batch, and Ray's batches hold other chunks than a
+# plain run's, so a vector moves a little (3,000 files: at most 0.03 in one component)
+MIN_COSINE = 0.999
 
 
 def write_corpus(folder, count: int, seed: int = 3) -> None:
@@ -41,17 +43,19 @@ def index_contents(index_dir) -> dict:
     return contents
 
 
-def largest_difference(plain: dict, other: dict) -> float:
-    """Asserts the same sources, texts and chunks; returns the largest vector difference."""
+def vector_agreement(plain: dict, other: dict) -> dict:
+    """Asserts the same sources, texts and chunks; returns how far the vectors differ: the
+    largest difference in one component and the lowest cosine similarity."""
     assert plain.keys() == other.keys()
-    worst = 0.0
+    largest, lowest = 0.0, 1.0
     for source_id, (name, text, chunks) in plain.items():
         other_name, other_text, other_chunks = other[source_id]
         assert (name, text) == (other_name, other_text)
         assert [(c, s) for c, s, _ in chunks] == [(c, s) for c, s, _ in other_chunks]
         for (_, _, a), (_, _, b) in zip(chunks, other_chunks):
-            worst = max(worst, float(np.abs(a - b).max()))
-    return worst
+            largest = max(largest, float(np.abs(a - b).max()))
+            lowest = min(lowest, float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))))
+    return {"largest_difference": round(largest, 4), "lowest_cosine": round(lowest, 6)}
 
 
 @pytest.mark.timeout(600)
@@ -63,8 +67,8 @@ def test_ray_index_equals_a_plain_index(tmp_path):
     assert plain.returncode == on_ray.returncode == 1  # the broken file
     assert plain.stdout.split(";")[0] == on_ray.stdout.split(";")[0] == "150 indexed, 0 unchanged, 1 failed"
     assert "skipped" in on_ray.stderr and "broken.pdf" in on_ray.stderr
-    assert largest_difference(index_contents(tmp_path / "plain"), index_contents(tmp_path / "ray")) \
-        < MAX_VECTOR_DIFFERENCE
+    agreement = vector_agreement(index_contents(tmp_path / "plain"), index_contents(tmp_path / "ray"))
+    assert agreement["lowest_cosine"] >= MIN_COSINE, agreement
     again = run_qa("index", str(tmp_path / "docs"), "--index", str(tmp_path / "ray"), "--no-progress", "--ray",
                    timeout=540)
     assert again.stdout.startswith("0 indexed, 150 unchanged, 1 failed")
