@@ -58,6 +58,7 @@ def main() -> None:
     first.half().save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)
     config.update(no_answer_threshold=results["threshold"], calibration=results["calibration"])
+    config.pop("int8_check", None)  # measured for other weights: `qa check-int8` measures these
     (out / READER_CONFIG).write_text(json.dumps(config, indent=2) + "\n")
     report = {"soup": {"first": args.first, "second": args.second, "weight_of_second": args.weight},
               "command": ["python", "scripts/average_readers.py", *sys.argv[1:]], "results": results}

@@ -13,9 +13,9 @@ from tests.conftest import run_qa
 pytest.importorskip("ray", reason="Ray is not installed (pip install -e '.[ray]')")
 
 WORDS = "river bridge tower council harbour festival winter market station museum keeper gate lighthouse".split()
-# int8 embeddings: activations are quantised per batch, and Ray's batches hold other chunks than a
-# plain run's, so a vector moves a little (3,000 files: at most 0.03 in one component)
-MIN_COSINE = 0.999
+# the same files are embedded together as in a plain run, so the vectors are the same up to float
+# noise (int8 activations are quantised per batch: different batches would move them)
+MIN_COSINE = 0.9999
 
 
 def write_corpus(folder, count: int, seed: int = 3) -> None:
