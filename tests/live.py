@@ -74,6 +74,21 @@ def start_server(index_dir: str | Path, workers: int = 1, threads: int = 4, env:
     return proc, url
 
 
+def request_json(url: str, method: str, path: str, body: dict | None = None, timeout: float = 60):
+    """One request to the server at ``url`` (a fresh connection): ``(status, parsed JSON body)``."""
+    import http.client
+
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        conn.request(method, path, json.dumps(body) if body is not None else None,
+                     {"Content-Type": "application/json"} if body is not None else {})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        conn.close()
+
+
 def lines_of(stream) -> queue.Queue:
     """A child's output lines, read by a thread, so that waiting for one can time out
     (``queue.get(timeout=...)``); ``None`` marks the end."""

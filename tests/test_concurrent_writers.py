@@ -5,8 +5,6 @@ sound, and the running server answers from documents the other processes wrote.
 
 from __future__ import annotations
 
-import http.client
-import json
 import shutil
 import subprocess
 import sys
@@ -15,7 +13,7 @@ import threading
 import pytest
 
 from tests.conftest import PROJECT_ROOT, run_qa
-from tests.live import kill_server, start_server
+from tests.live import kill_server, request_json, start_server
 
 FILES_EACH = 10
 MIN_UPLOADS = 12
@@ -34,16 +32,6 @@ def _write_corpus(folder, tag: str, count: int) -> dict[str, str]:
     return words
 
 
-def _request(url: str, method: str, path: str, body: dict | None = None):
-    host, port = url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=60)
-    try:
-        conn.request(method, path, json.dumps(body) if body is not None else None,
-                     {"Content-Type": "application/json"} if body is not None else {})
-        response = conn.getresponse()
-        return response.status, json.loads(response.read() or b"null")
-    finally:
-        conn.close()
 
 
 @pytest.mark.timeout(600)
@@ -64,7 +52,7 @@ def test_two_indexers_and_the_server_write_at_once(sample_index, tmp_path):
             i = 0
             while (i < MIN_UPLOADS or any(p.poll() is None for p in indexers)) and i < 2000:
                 word = f"KeeperUx{i}z"
-                status, body = _request(url, "POST", "/api/documents",
+                status, body = request_json(url, "POST", "/api/documents",
                                         {"name": f"upload-{i}.txt", "text": f"The gate {i} is kept by {word}."})
                 if status != 201:
                     failures.append((status, body))
@@ -87,7 +75,7 @@ def test_two_indexers_and_the_server_write_at_once(sample_index, tmp_path):
             assert p.returncode == 0, output
 
         # The running server answers from what the indexers wrote (it applies their vector changes).
-        status, result = _request(url, "POST", "/api/ask", {"question": "Who keeps the tower on hill A3?",
+        status, result = request_json(url, "POST", "/api/ask", {"question": "Who keeps the tower on hill A3?",
                                                              "top_k": 5})
         assert status == 200, result
         assert any(a["document_name"] == "A-03.txt" for a in result["answers"]), result

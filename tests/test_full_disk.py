@@ -6,8 +6,6 @@ ENOSPC; no root, mount or real full disk is needed.
 
 from __future__ import annotations
 
-import http.client
-import json
 import shutil
 import subprocess
 import sys
@@ -15,7 +13,7 @@ import sys
 import pytest
 
 from tests.conftest import PROJECT_ROOT, run_qa
-from tests.live import file_size_limiter, kill_server, start_server
+from tests.live import file_size_limiter, kill_server, request_json, start_server
 
 LIMIT = 2 * 2**20  # bytes: above every file the index and server start with, below what a big document needs
 
@@ -70,37 +68,22 @@ def test_qa_index_on_a_full_disk_fails_cleanly_and_keeps_the_index(index_copy, t
     assert _snapshot(index_copy)[0] > before[0]
 
 
-def _post(url: str, body: dict, timeout: float = 120):
-    host, port = url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    try:
-        conn.request("POST", "/api/documents", json.dumps(body), {"Content-Type": "application/json"})
-        response = conn.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        conn.close()
-
-
 def test_an_upload_to_a_full_disk_is_a_507_and_the_server_goes_on(index_copy, tmp_path):
     before = _snapshot(index_copy)
     env = {"QA_SESSIONS_DB": str(tmp_path / "sessions.sqlite3"), "QA_ASK_RATE_LIMIT": ""}
     proc, url = start_server(index_copy, env=env, log_path=tmp_path / "server.log", file_size_limit=LIMIT)
     try:
-        status, body = _post(url, {"name": "big.txt", "text": _big_text(20_000)})
+        status, body = request_json(url, "POST", "/api/documents", {"name": "big.txt", "text": _big_text(20_000)}, timeout=120)
         assert status == 507, body
         assert body["error"]["code"] == "insufficient_storage"
         assert "disk is full" in body["error"]["message"]
         assert str(index_copy) not in body["error"]["message"]  # server paths stay in its log
 
-        status, body = _post(url, {"name": "small.txt", "text": "The lighthouse keeper is called Orla Fenn."})
+        status, body = request_json(url, "POST", "/api/documents",
+                                    {"name": "small.txt", "text": "The lighthouse keeper is called Orla Fenn."})
         assert status == 201, body  # a write that fits still works
-        host, port = url.removeprefix("http://").split(":")
-        conn = http.client.HTTPConnection(host, int(port), timeout=60)
-        conn.request("POST", "/api/ask", json.dumps({"question": "Who is the lighthouse keeper?"}),
-                     {"Content-Type": "application/json"})
-        answer = json.loads(conn.getresponse().read())
-        conn.close()
-        assert "Orla Fenn" in answer["answers"][0]["answer"]
+        status, answer = request_json(url, "POST", "/api/ask", {"question": "Who is the lighthouse keeper?"})
+        assert status == 200 and "Orla Fenn" in answer["answers"][0]["answer"]
     finally:
         kill_server(proc)
     assert "is the disk full?" in (tmp_path / "server.log").read_text()

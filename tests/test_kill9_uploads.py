@@ -8,7 +8,6 @@ one worker, loopback only; every server is stopped at the end.
 from __future__ import annotations
 
 import http.client
-import json
 import random
 import signal
 import threading
@@ -17,23 +16,13 @@ import time
 import pytest
 
 from tests.conftest import run_qa
-from tests.live import kill_server, start_server
+from tests.live import kill_server, request_json, start_server
 
 KILLS = 50
 MIN_KILLS = 50
 TIME_BUDGET_S = 720  # ~6 s a round here (a server start is most of it): 50 rounds took 314 s
 
 
-def _request(url: str, method: str, path: str, body: dict | None = None, timeout: float = 30):
-    host, port = url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    try:
-        conn.request(method, path, json.dumps(body) if body is not None else None,
-                     {"Content-Type": "application/json"} if body is not None else {})
-        response = conn.getresponse()
-        return response.status, json.loads(response.read() or b"null")
-    finally:
-        conn.close()
 
 
 def _upload_stream(url: str, round_no: int, acknowledged: dict, stop: threading.Event) -> None:
@@ -43,7 +32,7 @@ def _upload_stream(url: str, round_no: int, acknowledged: dict, stop: threading.
         name = f"r{round_no:03d}-d{n:03d}.txt"
         text = f"Record {round_no}-{n}. The keeper of tower {round_no}x{n} is called Vell{round_no}q{n}."
         try:
-            status, body = _request(url, "POST", "/api/documents", {"name": name, "text": text}, timeout=10)
+            status, body = request_json(url, "POST", "/api/documents", {"name": name, "text": text}, timeout=10)
         except (OSError, http.client.HTTPException, ValueError):
             return  # the server is gone: what it did not acknowledge may or may not be there
         if status == 201:
@@ -66,7 +55,7 @@ def test_acknowledged_uploads_survive_kill_9(sample_index, tmp_path):
         try:
             # after each restart: everything acknowledged so far is there, byte for byte
             for doc_id, (name, text) in acknowledged.items():
-                status, doc = _request(url, "GET", f"/api/documents/{doc_id}")
+                status, doc = request_json(url, "GET", f"/api/documents/{doc_id}")
                 assert status == 200, f"acknowledged {name} lost after {kills} kills"
                 assert doc["text"].strip() == text
             stop = threading.Event()

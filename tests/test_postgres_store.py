@@ -8,13 +8,12 @@ import threading
 
 import pytest
 from haystack import Document
-from haystack.document_stores.errors import DuplicateDocumentError
-from haystack.testing.document_store import DocumentStoreBaseExtendedTests
 from haystack.utils.filters import document_matches_filter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.postgres_server import server_binaries
+from tests.store_contract import OurStoreContract
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
 pytestmark = pytest.mark.skipif(server_binaries() is None,
@@ -44,20 +43,12 @@ def _store(url, **kwargs):
     return PostgresDocumentStore(url, **kwargs)
 
 
-class TestPostgresDocumentStoreConformance(DocumentStoreBaseExtendedTests):
+class TestPostgresDocumentStoreConformance(OurStoreContract):
     @pytest.fixture
     def document_store(self, empty_database):
         store = _store(empty_database)
         yield store
         store.close()
-
-    def test_write_documents(self, document_store):
-        """Every store must define its default policy: ours (NONE) fails on duplicates, like FAIL."""
-        doc = Document(content="test doc")
-        assert document_store.write_documents([doc]) == 1
-        with pytest.raises(DuplicateDocumentError):
-            document_store.write_documents([doc])
-        assert document_store.filter_documents() == [doc]
 
     def test_to_dict_from_dict(self, document_store):
         from qa.store.postgres import PostgresDocumentStore

@@ -5,14 +5,13 @@ one is answerable through the other, a delete through one is gone from both, and
 from __future__ import annotations
 
 import http.client
-import json
 import signal
 import threading
 import time
 
 import pytest
 
-from tests.live import kill_server, start_server
+from tests.live import kill_server, request_json, start_server
 from tests.postgres_server import server_binaries
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e '.[test]')")
@@ -20,16 +19,6 @@ pytestmark = pytest.mark.skipif(server_binaries() is None,
                                 reason="PostgreSQL's server binaries are not installed (apt-get install postgresql)")
 
 
-def _request(url: str, method: str, path: str, body: dict | None = None, timeout: float = 60):
-    host, port = url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
-    try:
-        conn.request(method, path, json.dumps(body) if body is not None else None,
-                     {"Content-Type": "application/json"} if body is not None else {})
-        response = conn.getresponse()
-        return response.status, json.loads(response.read() or b"null")
-    finally:
-        conn.close()
 
 
 def _replica(url: str, tmp_path, name: str):
@@ -46,17 +35,17 @@ def test_two_replicas_share_one_postgres_store(tmp_path):
         second, second_url = _replica(url, tmp_path, "second")
         try:
             text = "The lighthouse at Amber Heron Point is kept by Amara Albright since the spring of 1998."
-            status, doc = _request(first_url, "POST", "/api/documents", {"name": "lighthouse.txt", "text": text})
+            status, doc = request_json(first_url, "POST", "/api/documents", {"name": "lighthouse.txt", "text": text})
             assert status == 201, doc
-            status, answer = _request(second_url, "POST", "/api/ask",
+            status, answer = request_json(second_url, "POST", "/api/ask",
                                       {"question": "Who keeps the lighthouse at Amber Heron Point?"})
             assert status == 200 and answer["answers"][0]["document_id"] == doc["id"], answer
             assert "Amara Albright" in answer["answers"][0]["answer"]
-            assert _request(second_url, "GET", f"/api/documents/{doc['id']}")[1]["text"] == text
+            assert request_json(second_url, "GET", f"/api/documents/{doc['id']}")[1]["text"] == text
 
-            assert _request(second_url, "DELETE", f"/api/documents/{doc['id']}")[0] == 204
-            assert _request(first_url, "GET", f"/api/documents/{doc['id']}")[0] == 404
-            status, answer = _request(first_url, "POST", "/api/ask",
+            assert request_json(second_url, "DELETE", f"/api/documents/{doc['id']}")[0] == 204
+            assert request_json(first_url, "GET", f"/api/documents/{doc['id']}")[0] == 404
+            status, answer = request_json(first_url, "POST", "/api/ask",
                                       {"question": "Who keeps the lighthouse at Amber Heron Point?"})
             assert status == 200 and all(a["document_id"] != doc["id"] for a in answer["answers"])
 
@@ -67,7 +56,7 @@ def test_two_replicas_share_one_postgres_store(tmp_path):
                 for n in range(10_000):
                     body = {"name": f"log-{n}.txt", "text": f"Entry {n}: the keeper of gate {n} is Vell{n}q."}
                     try:
-                        status, out = _request(first_url, "POST", "/api/documents", body, timeout=10)
+                        status, out = request_json(first_url, "POST", "/api/documents", body, timeout=10)
                     except (OSError, http.client.HTTPException, ValueError):
                         return
                     if status == 201:
@@ -80,11 +69,11 @@ def test_two_replicas_share_one_postgres_store(tmp_path):
             uploader.join(timeout=30)
             assert acknowledged, "no upload was acknowledged before the kill"
             for doc_id, body_text in acknowledged.items():
-                status, stored = _request(second_url, "GET", f"/api/documents/{doc_id}")
+                status, stored = request_json(second_url, "GET", f"/api/documents/{doc_id}")
                 assert status == 200 and stored["text"] == body_text
             some_id, some_text = next(iter(acknowledged.items()))
             gate = some_text.split("gate ")[1].split(" ")[0]
-            status, answer = _request(second_url, "POST", "/api/ask", {"question": f"Who is the keeper of gate {gate}?"})
+            status, answer = request_json(second_url, "POST", "/api/ask", {"question": f"Who is the keeper of gate {gate}?"})
             assert any(a["document_id"] == some_id for a in answer["answers"]), answer
         finally:
             kill_server(first, signal.SIGKILL)
