@@ -107,7 +107,11 @@ def index_cmd(sources, index_dir, progress, ray_address, ray_workers):
                 from qa.ingest.ray_indexer import RayIndexer
             except ImportError as exc:
                 raise click.ClickException(f"--ray needs Ray: pip install -e '.[ray]' ({exc})") from exc
-            indexer = RayIndexer(store, address=None if ray_address == "local" else ray_address, workers=ray_workers)
+            try:
+                indexer = RayIndexer(store, address=None if ray_address == "local" else ray_address,
+                                     workers=ray_workers)
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                raise click.ClickException(f"could not start or join Ray at {ray_address}: {exc}") from exc
         else:
             indexer = Indexer(store)
     except ModelMissing as exc:

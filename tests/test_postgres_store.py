@@ -142,3 +142,14 @@ def test_sql_narrowing_never_changes_the_result(postgres_url, metas, filters):
     expected = outcome(lambda: [d for d in store.filter_documents() if document_matches_filter(filters, d)])
     assert outcome(lambda: store.filter_documents(filters)) == expected
     store.close()
+
+
+def test_a_dropped_connection_is_replaced(empty_database):
+    store = _store(empty_database)
+    store.write_documents([Document(id="a", content="kept")])
+    with psycopg.connect(empty_database, autocommit=True) as admin:  # as a server restart would
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    with pytest.raises(psycopg.OperationalError):
+        store.count_documents()
+    assert store.count_documents() == 1

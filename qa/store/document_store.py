@@ -143,8 +143,10 @@ class SQLDocumentStore:
 
     # -- connections -------------------------------------------------------------------------
     def _conn(self):
+        """This thread's connection; a new one when it has none or the server dropped it (the
+        request that saw it drop fails, the next one works)."""
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or not getattr(conn, "usable", True):
             conn = self._connect()
             self._local.conn = conn
         return conn

@@ -98,6 +98,11 @@ class _Connection:
             cursor.executemany(sql.replace("?", "%s"), list(rows))
 
     @property
+    def usable(self) -> bool:
+        """False once the server closed or dropped the connection (a restart, a failover)."""
+        return not (self._conn.closed or self._conn.broken)
+
+    @property
     def in_transaction(self) -> bool:
         import psycopg
 
