@@ -153,3 +153,21 @@ def test_a_dropped_connection_is_replaced(empty_database):
     with pytest.raises(psycopg.OperationalError):
         store.count_documents()
     assert store.count_documents() == 1
+
+
+def test_a_faiss_file_of_another_store_in_the_folder_is_never_used(empty_database, tmp_path):
+    """The folder (a replica's QA_INDEX_DIR) may hold the SQLite index's own vectors.faiss."""
+    from qa.store import SQLiteDocumentStore
+
+    sqlite = SQLiteDocumentStore(str(tmp_path), embedding_dim=2)
+    sqlite.write_documents([Document(id="s1", content="s", embedding=[1.0, 0.0]),
+                            Document(id="s2", content="s", embedding=[1.0, 0.0])])
+    sqlite.persist_vectors(force=True)
+    store = _store(empty_database, embedding_dim=2, vectors_dir=str(tmp_path))
+    store.write_documents([Document(id="pg-doc", content="p", embedding=[0.0, 1.0])])
+    store.persist_vectors(force=True)
+    fresh = _store(empty_database, embedding_dim=2, vectors_dir=str(tmp_path))
+    assert len(fresh.vector_index()) == 1
+    [hit] = fresh.embedding_retrieval([0.0, 1.0], top_k=5)
+    assert hit.id == "pg-doc" and hit.score == pytest.approx(1.0)
+    assert len(list(tmp_path.glob("vectors-*.faiss"))) == 1 and (tmp_path / "vectors.faiss").exists()

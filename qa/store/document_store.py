@@ -136,6 +136,10 @@ class SQLDocumentStore:
     def _prefilter(self, filters):
         return prefilter(filters)
 
+    def _vectors_file(self) -> Path | None:
+        """Where this store's FAISS file is kept, or None (in memory only)."""
+        return self._dir / VECTORS_FILE if self._dir is not None else None
+
     @property
     def location(self) -> str:
         """Where the store is, for messages."""
@@ -285,8 +289,8 @@ class SQLDocumentStore:
             conn.execute("DELETE FROM sources")
             if recreate_index:
                 self._after_delete_all(conn)
-        if recreate_index and self._dir is not None:
-            (self._dir / VECTORS_FILE).unlink(missing_ok=True)
+        if recreate_index and self._vectors_file() is not None:
+            self._vectors_file().unlink(missing_ok=True)
 
     def delete_by_filter(self, filters: dict[str, Any]) -> int:
         _validate_filters(filters)
@@ -362,7 +366,8 @@ class SQLDocumentStore:
                 return vectors
             pruned = int(self._setting(conn, "vector_changes_pruned_through") or 0)
             if vectors is None or vectors.seq < pruned or vectors.seq > head:
-                vectors = VectorIndex.load(self._dir / VECTORS_FILE) if self._dir is not None else None
+                path = self._vectors_file()
+                vectors = VectorIndex.load(path) if path is not None else None
                 if vectors is not None and not (pruned <= vectors.seq <= head and vectors.dim == self._dim(conn)):
                     vectors = None
             if vectors is None:
@@ -408,7 +413,7 @@ class SQLDocumentStore:
         whatever the index holds: ``qa check``'s repair); then trim the change log."""
         from filelock import FileLock
 
-        path = self._dir / VECTORS_FILE if self._dir is not None else None
+        path = self._vectors_file()
         with self._vectors_lock:
             vectors = self._current_vectors()
             rebuilt = rebuild or (force and vectors.kind != choose_kind(self.vector_index_kind, len(vectors)))

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 INSERT INTO settings (key, value) VALUES ('generation', '0') ON CONFLICT DO NOTHING;
 INSERT INTO settings (key, value) VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;
+INSERT INTO settings (key, value) VALUES ('store_id', gen_random_uuid()::text) ON CONFLICT DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS sources (
     id           TEXT PRIMARY KEY,
@@ -189,3 +190,12 @@ class PostgresDocumentStore(SQLDocumentStore):
 
     def _prefilter(self, filters):
         return prefilter(filters, dialect="postgresql")
+
+    def _vectors_file(self) -> Path | None:
+        """Named after this database's own id: a folder may hold the FAISS file of another store
+        (the SQLite index, another database), which must never be taken for this one's."""
+        if self._dir is None:
+            return None
+        if getattr(self, "_store_id", None) is None:
+            (self._store_id,) = self._conn().execute("SELECT value FROM settings WHERE key = 'store_id'").fetchone()
+        return self._dir / f"vectors-{self._store_id}.faiss"
