@@ -64,22 +64,22 @@ def postgres_server(timeout: float = 60) -> Iterator[str]:
         raise FileNotFoundError("PostgreSQL's server binaries (initdb, postgres) are not installed")
     ids = _as_user()
     root = Path(tempfile.mkdtemp(prefix="qa-postgres-"))
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    if ids:
-        for path in (root, sockets):
-            os.chown(path, *ids)
-    port = free_port()
-    log = open(root / "server.log", "ab")
-    subprocess.run([str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "qa", "-E", "UTF8",
-                    "--locale=C", "--no-sync"], check=True, stdout=log, stderr=subprocess.STDOUT,
-                   preexec_fn=_run_as(ids), timeout=timeout)
-    server = subprocess.Popen([str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(sockets),
-                               "-c", "listen_addresses=127.0.0.1"],
-                              stdout=log, stderr=subprocess.STDOUT, preexec_fn=_run_as(ids), start_new_session=True)
-    log.close()
-    url = f"postgresql://qa@127.0.0.1:{port}/qa"
+    server = None
     try:
+        data, sockets = root / "data", root / "sockets"
+        sockets.mkdir()
+        if ids:
+            for path in (root, sockets):
+                os.chown(path, *ids)
+        port = free_port()
+        with open(root / "server.log", "ab") as log:
+            subprocess.run([str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", "qa", "-E", "UTF8",
+                            "--locale=C", "--no-sync"], check=True, stdout=log, stderr=subprocess.STDOUT,
+                           preexec_fn=_run_as(ids), timeout=timeout)
+            server = subprocess.Popen([str(binaries / "postgres"), "-D", str(data), "-p", str(port),
+                                       "-k", str(sockets), "-c", "listen_addresses=127.0.0.1"],
+                                      stdout=log, stderr=subprocess.STDOUT, preexec_fn=_run_as(ids),
+                                      start_new_session=True)
         deadline = time.monotonic() + timeout
         while True:
             if server.poll() is not None:
@@ -93,12 +93,13 @@ def postgres_server(timeout: float = 60) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield url
+        yield f"postgresql://qa@127.0.0.1:{port}/qa"
     finally:
-        server.send_signal(signal.SIGINT)  # "fast" shutdown: SIGTERM's "smart" one waits for clients
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        if server is not None:
+            server.send_signal(signal.SIGINT)  # "fast" shutdown: SIGTERM's "smart" one waits for clients
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         shutil.rmtree(root, ignore_errors=True)
