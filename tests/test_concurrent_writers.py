@@ -53,7 +53,7 @@ def test_two_indexers_and_the_server_write_at_once(sample_index, tmp_path):
             while (i < MIN_UPLOADS or any(p.poll() is None for p in indexers)) and i < 2000:
                 word = f"KeeperUx{i}z"
                 status, body = request_json(url, "POST", "/api/documents",
-                                        {"name": f"upload-{i}.txt", "text": f"The gate {i} is kept by {word}."})
+                                            {"name": f"upload-{i}.txt", "text": f"The gate {i} is kept by {word}."})
                 if status != 201:
                     failures.append((status, body))
                     return
@@ -75,8 +75,8 @@ def test_two_indexers_and_the_server_write_at_once(sample_index, tmp_path):
             assert p.returncode == 0, output
 
         # The running server answers from what the indexers wrote (it applies their vector changes).
-        status, result = request_json(url, "POST", "/api/ask", {"question": "Who keeps the tower on hill A3?",
-                                                             "top_k": 5})
+        status, result = request_json(url, "POST", "/api/ask",
+                                      {"question": "Who keeps the tower on hill A3?", "top_k": 5})
         assert status == 200, result
         assert any(a["document_name"] == "A-03.txt" for a in result["answers"]), result
     finally:

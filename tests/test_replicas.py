@@ -38,7 +38,7 @@ def test_two_replicas_share_one_postgres_store(tmp_path):
             status, doc = request_json(first_url, "POST", "/api/documents", {"name": "lighthouse.txt", "text": text})
             assert status == 201, doc
             status, answer = request_json(second_url, "POST", "/api/ask",
-                                      {"question": "Who keeps the lighthouse at Amber Heron Point?"})
+                                          {"question": "Who keeps the lighthouse at Amber Heron Point?"})
             assert status == 200 and answer["answers"][0]["document_id"] == doc["id"], answer
             assert "Amara Albright" in answer["answers"][0]["answer"]
             assert request_json(second_url, "GET", f"/api/documents/{doc['id']}")[1]["text"] == text
@@ -46,7 +46,7 @@ def test_two_replicas_share_one_postgres_store(tmp_path):
             assert request_json(second_url, "DELETE", f"/api/documents/{doc['id']}")[0] == 204
             assert request_json(first_url, "GET", f"/api/documents/{doc['id']}")[0] == 404
             status, answer = request_json(first_url, "POST", "/api/ask",
-                                      {"question": "Who keeps the lighthouse at Amber Heron Point?"})
+                                          {"question": "Who keeps the lighthouse at Amber Heron Point?"})
             assert status == 200 and all(a["document_id"] != doc["id"] for a in answer["answers"])
 
             # kill -9 the first replica while it takes uploads: what it acknowledged is there, via the second
