@@ -79,17 +79,16 @@ def check_type(name: str, data: bytes) -> str:
             raise WrongContentType(f"not a PDF file (the content is {found or 'something else'})")
     elif data.lstrip().startswith(b"%PDF-"):
         raise WrongContentType("the content is a PDF, not text: name it .pdf")
-    elif not _is_text(data) and (found := content_type(data)):
+    elif (found := content_type(data)) and not _is_text(data):  # sniff 8 kB first; decode only on a magic match
         raise WrongContentType(f"the content is {found}, not text")
     return kind
 
 
 def _check_bytes(name: str, data: bytes) -> str:
     """The file's kind, once its bytes are known to be readable as that kind."""
-    file_kind(name)
+    kind = check_type(name, data)  # an unsupported name first, then "empty", then the content's type
     if not data.strip():
         raise ConversionError("empty file")
-    kind = check_type(name, data)
     if kind == "pdf":
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
