@@ -430,6 +430,9 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
 @click.option("--distractor-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
               help="Share of SQuAD 1.1 questions also trained with a misleading copy of their answer sentence "
                    "(another name, number or year) added to the paragraph.")
+@click.option("--word-distractor-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Likewise, with one common word the question shares with the sentence swapped instead of a "
+                   "name (\"fighting broke out on ...\" → \"trade broke out on ...\").")
 @click.option("--train-window-tokens", type=click.IntRange(min=32), default=None,
               help="Train on one window this long per example, cut around the answer [full windows].")
 @click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix as it is.")

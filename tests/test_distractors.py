@@ -56,3 +56,46 @@ def test_the_generator_is_deterministic_and_feeds_the_training_mix():
     assert [e.qid for e in first] == ["a-distractor", "b-distractor"]
     mix = build_training_mix([ARTICLE], [], None, 0, 0.0, seed=5, distractor_rate=1.0)
     assert mix_composition(mix) == {"answerable": 2, "distractor_sentence": 2}
+
+
+WAR = ("Fighting broke out between the two countries on the morning of September 27. "
+       "The truce, slated to begin at midnight, was announced on Saturday.")
+WAR_ENTITIES = {"name": ["March", "September", "Saturday"], "number": ["3", "27"], "year": []}
+
+
+def test_the_word_variant_swaps_a_common_word_of_the_question_and_keeps_the_verb():
+    example = _example("When did fighting break out?", "September 27", context=WAR)
+    for seed in range(20):
+        made = distractor_example(example, WAR_ENTITIES, random.Random(seed), subject="word",
+                                  article_words=["trade", "fighting", "protest"])
+        assert made is not None and made.kind == "distractor_word" and made.qid == "q1-distractor-word"
+        assert made.context[made.answer_start:made.answer_start + len(made.answer_text)] == "September 27"
+        added = next(s for s in made.context.split(". ") if "broke out" in s and "September 27" not in s)
+        assert added.split()[0] in ("Trade", "Protest")  # "fighting" is in the paragraph: never drawn
+        assert "broke out between the two countries on the morning of March" in added
+        assert made.context.count("September 27") == 1 and made.golds == ("September 27",)
+
+
+def test_the_word_variant_leaves_names_to_the_entity_rule_and_needs_a_shared_word():
+    context = "The Soviet Union collapsed in 1991 after the coup."
+    example = _example("When did the Soviet Union collapse?", "1991", context=context)
+    entities = {"name": [], "number": [], "year": ["1917", "1991"]}
+    # "soviet" and "union" are written as a name, and "collapse" is not the sentence's "collapsed"
+    assert distractor_example(example, entities, random.Random(0), subject="word",
+                              article_words=["trade"]) is None
+    example = _example("When did the coup happen?", "1991", context=context)
+    made = distractor_example(example, entities, random.Random(0), subject="word", article_words=["trade"])
+    assert made is not None and "after the trade." in made.context and "in 1917" in made.context
+    assert distractor_example(example, entities, random.Random(0), subject="word", article_words=["coup"]) is None
+
+
+def test_both_variants_feed_the_training_mix_by_their_own_rate():
+    article = {"title": "War", "paragraphs": [
+        {"context": WAR, "qas": [{"id": "w", "question": "When did fighting break out?",
+                                  "answers": [{"text": "September 27", "answer_start": WAR.index("September 27")}]}]},
+        {"context": "A protest over trade began on March 3.", "qas": []}]}
+    first = distractor_examples([article], 1.0, seed=5, subject="word")
+    assert first == distractor_examples([article], 1.0, seed=5, subject="word") and len(first) == 1
+    mix = build_training_mix([article], [], None, 0, 0.0, seed=5, distractor_rate=1.0, word_distractor_rate=1.0)
+    # the question names nothing, so only the word variant can make a copy
+    assert mix_composition(mix) == {"answerable": 1, "distractor_word": 1}

@@ -12,14 +12,29 @@ copy at a seeded sentence boundary of the paragraph. The question still has one 
 original sentence; the copy matches the question's wording almost as well but not its entity.
 Questions whose answer holds no name, number or year, or whose words name nothing in the answer
 sentence, are skipped. Deterministic: same articles, rate and seed → the same list.
+
+The word variant (``subject="word"``) swaps, instead of a name, one common word the question
+shares with the answer sentence for a word from another paragraph of the same article ("fighting
+broke out on September 27" → "trade broke out on March 3" for "When did fighting start?"). Most
+questions name their subject with a common noun, which the entity rule cannot touch; the copy
+keeps the verb and the rest of the wording, so it teaches that a sentence sharing the question's
+predicate but not its subject is not the answer, the confusion behind "midnight local time".
 """
 
 from __future__ import annotations
 
 import random
+import re
 
-from qa.training.hard_negatives import _article_entities, _contains, _mentions, _sentence_spans
+from qa.training.hard_negatives import _article_entities, _contains, _content_words, _mentions, _sentence_spans
 from qa.training.squad_data import QAExample, sampled_answerable
+
+SUBJECTS = ("entity", "word")
+
+# Question words that name no subject: swapping them leaves a copy that still answers the question.
+_GENERIC = {"year", "years", "name", "named", "called", "type", "kind", "number", "people", "percent",
+            "percentage", "time", "date", "day", "century", "part", "used", "also", "first", "last", "term",
+            "known", "what", "many", "much", "long", "often", "did", "does", "were", "which", "who"}
 
 
 def _swap(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -29,10 +44,65 @@ def _swap(text: str, spans: list[tuple[int, int, str]]) -> str:
     return text
 
 
+def _occurrences(sentence_lower: str, word: str, local_start: int, local_end: int) -> list[tuple[int, int]]:
+    """Where ``word`` stands in the sentence as a whole word, outside the answer."""
+    return [(m.start(), m.end()) for m in re.finditer(r"\b" + re.escape(word) + r"\b", sentence_lower)
+            if not (m.start() < local_end and local_start < m.end())]
+
+
+def _entity_swap(example, sentence, local_start, local_end, fresh, used, rng) -> list[tuple[int, int, str]] | None:
+    """Swaps for every mention, outside the answer, of one name, number or year of the question."""
+    sentence_lower = sentence.lower()
+    answer_lower = example.answer_text.lower()
+    subjects = [(kind, m.group()) for kind, m in _mentions(example.question)
+                if m.start() > 0 and m.group().lower() not in answer_lower and _contains(sentence_lower, m.group())]
+    rng.shuffle(subjects)
+    for kind, mention in subjects:
+        replacement = fresh(kind, used)
+        if replacement is None:
+            continue
+        return [(b, e, replacement) for b, e in _occurrences(sentence_lower, mention.lower(), local_start, local_end)]
+    return None
+
+
+def _word_swap(example, sentence, local_start, local_end, article_words, context_lower,
+               rng) -> list[tuple[int, int, str]] | None:
+    """Swaps for every occurrence, outside the answer, of one common word the question shares with
+    the sentence (written in lower case there: a part of a name is the entity rule's), by a common
+    word of the article that this paragraph never uses."""
+    sentence_lower = sentence.lower()
+    answer_words = _content_words(example.answer_text)
+
+    def lower_case_occurrences(word):
+        found = _occurrences(sentence_lower, word, local_start, local_end)
+        return found if all(sentence[b:e] == word or b == 0 for b, e in found) else []
+
+    shared = sorted(w for w in _content_words(example.question) - answer_words - _GENERIC
+                    if len(w) > 3 and w.isalpha() and lower_case_occurrences(w))
+    in_paragraph = set(re.findall(r"[a-z]+", context_lower))
+    options = [w for w in article_words if w not in in_paragraph]
+    if not shared or not options:
+        return None
+    word, replacement = rng.choice(shared), rng.choice(options)
+    return [(b, e, replacement.capitalize() if b == 0 else replacement) for b, e in lower_case_occurrences(word)]
+
+
+def _article_words(article: dict) -> list[str]:
+    """Words the article writes in lower case (longer than four letters), sorted: the word
+    variant's replacements."""
+    words = set()
+    for paragraph in article["paragraphs"]:
+        words |= {w for w in re.findall(r"(?<![\w-])[a-z]{5,}(?![\w-])", paragraph["context"])
+                  if w in _content_words(w)}
+    return sorted(words - _GENERIC)
+
+
 def distractor_example(example: QAExample, article_entities: dict[str, list[str]],
-                       rng: random.Random) -> QAExample | None:
+                       rng: random.Random, subject: str = "entity",
+                       article_words: list[str] | None = None) -> QAExample | None:
     """``example`` with a misleading copy of its answer sentence inserted, or None when the rule
-    does not apply."""
+    does not apply. ``subject``: swap a name, number or year of the question ("entity") or one of
+    its common words ("word", drawn from ``article_words``)."""
     context, answer = example.context, example.answer_text
     answer_start, answer_end = example.answer_start, example.answer_start + len(answer)
     if context[answer_start:answer_end] != answer:
@@ -62,24 +132,13 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
         swaps.append((m.start(), m.end(), replacement))
     if not swaps:
         return None
-    sentence_lower = sentence.lower()
-    answer_lower = answer.lower()
-    subjects = [(kind, m.group()) for kind, m in _mentions(example.question)
-                if m.start() > 0 and m.group().lower() not in answer_lower and _contains(sentence_lower, m.group())]
-    rng.shuffle(subjects)
-    for kind, mention in subjects:
-        replacement = fresh(kind, used)
-        if replacement is None:
-            continue
-        where = sentence_lower.find(mention.lower())
-        while where >= 0:
-            inside_answer = where < local_end and local_start < where + len(mention)
-            if not inside_answer:
-                swaps.append((where, where + len(mention), replacement))
-            where = sentence_lower.find(mention.lower(), where + len(mention))
-        break
+    if subject == "word":
+        subject_swap = _word_swap(example, sentence, local_start, local_end, article_words or [], context_lower, rng)
     else:
+        subject_swap = _entity_swap(example, sentence, local_start, local_end, fresh, used, rng)
+    if subject_swap is None:
         return None  # the copy would still be about the question's subject: it would answer it too
+    swaps.extend(subject_swap)
     copy = _swap(sentence, swaps)
     if any(g and _contains(copy.lower(), g) for g in example.golds):
         return None
@@ -91,19 +150,24 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
         new_context, shift = context[:at] + copy + " " + context[at:], len(copy) + 1
     start = answer_start + (shift if at <= answer_start else 0)
     assert new_context[start:start + len(answer)] == answer
-    return QAExample(qid=f"{example.qid}-distractor", title=example.title, question=example.question,
+    suffix, kind = ("distractor", "distractor_sentence") if subject == "entity" else ("distractor-word",
+                                                                                       "distractor_word")
+    return QAExample(qid=f"{example.qid}-{suffix}", title=example.title, question=example.question,
                      context=new_context, answer_text=answer, answer_start=start, golds=example.golds,
-                     kind="distractor_sentence")
+                     kind=kind)
 
 
-def distractor_examples(articles: list[dict], rate: float, seed: int) -> list[QAExample]:
+def distractor_examples(articles: list[dict], rate: float, seed: int, subject: str = "entity") -> list[QAExample]:
     """Try the rule on about ``rate`` of the answerable questions; returns the examples made."""
-    rng = random.Random(seed)
+    if subject not in SUBJECTS:
+        raise ValueError(f"subject must be one of {SUBJECTS}, not {subject!r}")
+    rng = random.Random(seed if subject == "entity" else seed + 1)  # the variants draw other questions
     made = []
     for article in articles:
         entities = _article_entities(article)
+        words = _article_words(article) if subject == "word" else None
         for _, example in sampled_answerable(article, rate, rng):
-            made_one = distractor_example(example, entities, rng)
+            made_one = distractor_example(example, entities, rng, subject, words)
             if made_one is not None:
                 made.append(made_one)
     return made

@@ -127,6 +127,7 @@ def build_training_mix(
     hard_kinds: tuple[str, ...] = (),
     hard_rate: float = 0.0,
     distractor_rate: float = 0.0,
+    word_distractor_rate: float = 0.0,
 ) -> list[QAExample]:
     """All tune-set examples (repeated), then SQuAD 1.1 questions, their other-paragraph
     negatives, their rule-made hard negatives (qa.training.hard_negatives) and their copies with a
@@ -147,10 +148,11 @@ def build_training_mix(
         for kind in hard_kinds:
             rng.shuffle(made[kind])
             pools.append(made[kind])
-    if distractor_rate > 0:
-        distracted = distractor_examples(squad_train, distractor_rate, seed)
-        rng.shuffle(distracted)
-        pools.append(distracted)
+    for subject, rate in (("entity", distractor_rate), ("word", word_distractor_rate)):
+        if rate > 0:
+            distracted = distractor_examples(squad_train, rate, seed, subject)
+            rng.shuffle(distracted)
+            pools.append(distracted)
     if max_examples is not None:
         room = max(0, max_examples - len(tune))
         total = sum(len(pool) for pool in pools)
