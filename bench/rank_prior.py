@@ -26,22 +26,13 @@ sys.path.insert(0, str(ROOT))
 from qa import paths  # noqa: E402
 
 
-def fused_passages(service, question: str, k: int):
-    """The chunks the pipeline's reader would read for ``question`` (dense + BM25, fused), in order."""
-    pipeline = service.pipeline
-    embedding = pipeline.get_component("embedder").run(text=question)["embedding"]
-    dense = pipeline.get_component("dense").run(query_embedding=embedding)["documents"]
-    bm25 = pipeline.get_component("bm25").run(query=question)["documents"]
-    return pipeline.get_component("fusion").run(documents=[dense, bm25], top_k=k)["documents"]
-
-
 def read_all(service, questions: list[str], k: int) -> list[tuple]:
     from tqdm import tqdm
 
     reader = service.reader
     out = []
     for question in tqdm(questions, unit="q", desc="reading"):
-        passages = fused_passages(service, question, k)
+        passages = service.retrieve(question, k)
         nulls, spans = reader._read(question, passages) if passages else ([], [])
         out.append((question, passages, nulls, spans))
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from haystack import Pipeline
+from haystack import Document, Pipeline
 from haystack.components.joiners import DocumentJoiner
 
 from qa import paths
@@ -85,15 +85,19 @@ class QAService:
             )
         return out["answers"]["result"], out["fusion"]["documents"]
 
-    def search(self, query: str, k: int = 5) -> list[dict]:
-        """The chunks retrieval finds for ``query`` (dense + BM25, fused), best first, each with
-        where it sits in its document: ``document_text[start:end] == text``."""
+    def retrieve(self, query: str, k: int = 5) -> list[Document]:
+        """The chunks the pipeline's reader would read for ``query`` (dense + BM25, fused), best first."""
         with self._lock:
             embedding = self.pipeline.get_component("embedder").run(text=query)["embedding"]
             depth = max(k, RETRIEVE_K)
             dense = self.pipeline.get_component("dense").run(query_embedding=embedding, top_k=depth)["documents"]
             bm25 = self.pipeline.get_component("bm25").run(query=query, top_k=depth)["documents"]
-            fused = self.pipeline.get_component("fusion").run(documents=[dense, bm25], top_k=k)["documents"]
+            return self.pipeline.get_component("fusion").run(documents=[dense, bm25], top_k=k)["documents"]
+
+    def search(self, query: str, k: int = 5) -> list[dict]:
+        """The chunks retrieval finds for ``query`` (dense + BM25, fused), best first, each with
+        where it sits in its document: ``document_text[start:end] == text``."""
+        fused = self.retrieve(query, k)
         names: dict[str, str | None] = {}
         found = []
         for chunk in fused:
