@@ -14,9 +14,9 @@ Questions whose answer holds no name, number or year, or whose words name nothin
 sentence, are skipped. Deterministic: same articles, rate and seed → the same list.
 
 The word variant (``subject="word"``) swaps, instead of a name, one common word the question
-shares with the answer sentence for a word from another paragraph of the same article ("fighting
-broke out on September 27" → "trade broke out on March 3" for "When did fighting start?"). Most
-questions name their subject with a common noun, which the entity rule cannot touch; the copy
+shares with the answer sentence for a lower-case word of the same article that the paragraph never
+uses ("fighting broke out on September 27" → "trade broke out on March 3" for "When did fighting
+start?"). Most questions name their subject with a common noun, which the entity rule cannot touch; the copy
 keeps the verb and the rest of the wording, so it teaches that a sentence sharing the question's
 predicate but not its subject is not the answer, the confusion behind "midnight local time".
 """
