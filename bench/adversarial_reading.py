@@ -17,32 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 from pathlib import Path
 
 import qa  # noqa: F401  (offline environment)
 from qa import paths
-from qa.training.squad_data import QAExample
-
-VARIANTS = ("entity", "word")
-
-
-def distracted_pairs(articles: list[dict], subject: str, seed: int) -> list[tuple[QAExample, QAExample]]:
-    """(original, distracted) for every answerable question the rule applies to."""
-    from qa.training.distractors import _article_words, distractor_example
-    from qa.training.hard_negatives import _article_entities
-    from qa.training.squad_data import sampled_answerable
-
-    rng = random.Random(seed)
-    pairs = []
-    for article in articles:
-        entities, words = _article_entities(article), _article_words(article)
-        for _, example in sampled_answerable(article, 1.0, rng):
-            made = distractor_example(example, entities, rng, subject, words)
-            if made is not None:
-                pairs.append((example, made))
-    return pairs
-
 
 def from_copy(original_context: str, distracted_context: str, text: str) -> bool:
     """Whether ``text`` appears in the distracted paragraph but not in the original one."""
@@ -64,12 +42,13 @@ def main() -> None:
 
     from qa.reading import READER_CONFIG
     from qa.squad_metric import SquadScores
+    from qa.training.distractors import SUBJECTS, distractor_pairs
     from qa.training.evaluation import predict_margins
     from qa.training.squad_data import load_articles, split_articles
 
     torch.set_num_threads(args.threads)
     _, heldout = split_articles(load_articles(args.tune_file), 5, args.heldout_seed)
-    sets = {subject: distracted_pairs(heldout, subject, args.seed) for subject in VARIANTS}
+    sets = {subject: list(distractor_pairs(heldout, 1.0, args.seed, subject)) for subject in SUBJECTS}
     results = {"articles": [a["title"] for a in heldout], "models": {}}
     rows = []
     for model_dir in args.model:

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 
-from qa.training.hard_negatives import _article_entities, _contains, _content_words, _mentions, _sentence_spans
+from qa.training.hard_negatives import (_STOPWORDS, _article_entities, _contains, _content_words, _mentions,
+                                       _sentence_spans)
 from qa.training.squad_data import QAExample, sampled_answerable
 
 SUBJECTS = ("entity", "word")
@@ -34,7 +36,7 @@ SUBJECTS = ("entity", "word")
 # Question words that name no subject: swapping them leaves a copy that still answers the question.
 _GENERIC = {"year", "years", "name", "named", "called", "type", "kind", "number", "people", "percent",
             "percentage", "time", "date", "day", "century", "part", "used", "also", "first", "last", "term",
-            "known", "what", "many", "much", "long", "often", "did", "does", "were", "which", "who"}
+            "known", "long", "often"}  # besides hard_negatives._STOPWORDS, which _content_words drops
 
 
 def _swap(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -92,9 +94,8 @@ def _article_words(article: dict) -> list[str]:
     variant's replacements."""
     words = set()
     for paragraph in article["paragraphs"]:
-        words |= {w for w in re.findall(r"(?<![\w-])[a-z]{5,}(?![\w-])", paragraph["context"])
-                  if w in _content_words(w)}
-    return sorted(words - _GENERIC)
+        words |= set(re.findall(r"(?<![\w-])[a-z]{5,}(?![\w-])", paragraph["context"]))
+    return sorted(words - _STOPWORDS - _GENERIC)
 
 
 def distractor_example(example: QAExample, article_entities: dict[str, list[str]],
@@ -150,24 +151,29 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
         new_context, shift = context[:at] + copy + " " + context[at:], len(copy) + 1
     start = answer_start + (shift if at <= answer_start else 0)
     assert new_context[start:start + len(answer)] == answer
-    suffix, kind = ("distractor", "distractor_sentence") if subject == "entity" else ("distractor-word",
-                                                                                       "distractor_word")
+    suffix, kind = ("distractor-word", "distractor_word") if subject == "word" else ("distractor",
+                                                                                      "distractor_sentence")
     return QAExample(qid=f"{example.qid}-{suffix}", title=example.title, question=example.question,
                      context=new_context, answer_text=answer, answer_start=start, golds=example.golds,
                      kind=kind)
 
 
-def distractor_examples(articles: list[dict], rate: float, seed: int, subject: str = "entity") -> list[QAExample]:
-    """Try the rule on about ``rate`` of the answerable questions; returns the examples made."""
+def distractor_pairs(articles: list[dict], rate: float, seed: int,
+                     subject: str = "entity") -> Iterator[tuple[QAExample, QAExample]]:
+    """Try the rule on about ``rate`` of the answerable questions: (question as asked, its copy
+    with the misleading sentence) for each one it applies to."""
     if subject not in SUBJECTS:
         raise ValueError(f"subject must be one of {SUBJECTS}, not {subject!r}")
     rng = random.Random(seed if subject == "entity" else seed + 1)  # the variants draw other questions
-    made = []
     for article in articles:
         entities = _article_entities(article)
         words = _article_words(article) if subject == "word" else None
         for _, example in sampled_answerable(article, rate, rng):
-            made_one = distractor_example(example, entities, rng, subject, words)
-            if made_one is not None:
-                made.append(made_one)
-    return made
+            made = distractor_example(example, entities, rng, subject, words)
+            if made is not None:
+                yield example, made
+
+
+def distractor_examples(articles: list[dict], rate: float, seed: int, subject: str = "entity") -> list[QAExample]:
+    """The training examples ``distractor_pairs`` makes."""
+    return [made for _, made in distractor_pairs(articles, rate, seed, subject)]
