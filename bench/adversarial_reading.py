@@ -8,7 +8,9 @@ since stage 3b trained on them; never the evaluation sample), and for each one t
 ``qa.training.distractors`` can apply to, asks it twice: of its own paragraph, and of the same
 paragraph with a misleading copy of the answer sentence added (another name, number or year in
 the entity variant; another common word in the word variant, "trade broke out on March 3" beside
-"fighting broke out on September 27"). Reports F1 when never abstaining on both, the drop, and how
+"fighting broke out on September 27"; in the predicate variant the question is asked with a synonym of
+the sentence's verb and the copy uses it, "trade started on March 3" for "When did fighting start?",
+both paragraphs asked the reworded question). Reports F1 when never abstaining on both, the drop, and how
 often the answer comes from the copy. Jia and Liang (2017) call the same measure AddSent; a drop
 near zero means the reader binds the answer to the question's subject, not to its wording.
 """

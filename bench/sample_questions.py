@@ -1,6 +1,6 @@
 """The demo question and a handful of our own questions about the sample article.
 
-    .venv/bin/python bench/sample_questions.py
+    .venv/bin/python bench/sample_questions.py [--reader-model train-runs/reader12-out]
 
 Builds a temporary index of examples/docs/, asks each question through the full pipeline and
 prints a Markdown table (the last two questions are not answered by the article: the right
@@ -9,6 +9,7 @@ behaviour is to abstain).
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -34,12 +35,15 @@ QUESTIONS = [
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reader-model", default=None, help="reader folder [the shipped models/reader]")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         indexer = Indexer(open_store(tmp))
         for path in expand_paths([DOCS]):
             indexer.add_file(path)
         indexer.finish()
-        service = QAService(tmp)
+        service = QAService(tmp, reader_model=args.reader_model)
         service.warm_up()
         print("| question | expected | answer (score) | F1 | ms |")
         print("|---|---|---|---|---|")

@@ -433,6 +433,10 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
 @click.option("--word-distractor-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
               help="Likewise, with one common word the question shares with the sentence swapped instead of a "
                    "name (\"fighting broke out on ...\" → \"trade broke out on ...\").")
+@click.option("--predicate-distractor-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Likewise, for questions whose verb has a synonym in the answer's sentence: the question asks "
+                   "with a verb the sentence does not use, the copy uses it (\"When did fighting start?\" → "
+                   "\"trade started on ...\" beside \"fighting broke out on ...\").")
 @click.option("--train-window-tokens", type=click.IntRange(min=32), default=None,
               help="Train on one window this long per example, cut around the answer [full windows].")
 @click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix as it is.")

@@ -2,7 +2,7 @@
 
 import random
 
-from qa.training.distractors import distractor_example, distractor_examples
+from qa.training.distractors import distractor_example, distractor_examples, distractor_pairs
 from qa.training.squad_data import QAExample, build_training_mix, mix_composition
 
 CONTEXT = ("Tesla moved to Paris in 1882 to work for the Continental Edison Company. "
@@ -99,3 +99,30 @@ def test_both_variants_feed_the_training_mix_by_their_own_rate():
     mix = build_training_mix([article], [], None, 0, 0.0, seed=5, distractor_rate=1.0, word_distractor_rate=1.0)
     # the question names nothing, so only the word variant can make a copy
     assert mix_composition(mix) == {"answerable": 1, "distractor_word": 1}
+
+
+def test_the_predicate_variant_gives_the_copy_the_questions_verb_and_keeps_the_answer():
+    example = _example("When did fighting start?", "September 27", context=WAR)
+    for seed in range(20):
+        made = distractor_example(example, WAR_ENTITIES, random.Random(seed), subject="predicate",
+                                  article_words=["trade", "fighting", "protest"])
+        assert made is not None and made.kind == "distractor_predicate" and made.qid == "q1-distractor-predicate"
+        assert made.question == "When did fighting start?"
+        assert made.context[made.answer_start:made.answer_start + len(made.answer_text)] == "September 27"
+        added = next(s for s in made.context.split(". ") if "started" in s)
+        assert added.split()[0] in ("Trade", "Protest") and "on the morning of March" in added
+        assert "Fighting broke out between the two countries on the morning of September 27" in made.context
+
+
+def test_the_predicate_variant_rewords_a_question_that_uses_the_sentences_verb():
+    article = {"title": "War", "paragraphs": [
+        {"context": WAR, "qas": [{"id": "w", "question": "When did fighting break out?",
+                                  "answers": [{"text": "September 27", "answer_start": WAR.index("September 27")}]}]},
+        {"context": "A protest over trade began on March 3.", "qas": []}]}
+    [(asked, made)] = distractor_pairs([article], 1.0, seed=5, subject="predicate")
+    assert asked.question == made.question != "When did fighting break out?"
+    assert asked.context == WAR and made.context != WAR
+    verb = made.question.split()[-1].rstrip("?")  # start / begin / commence, as the copy writes it
+    assert {"start": "started", "begin": "began", "commence": "commenced"}[verb] in made.context
+    mix = build_training_mix([article], [], None, 0, 0.0, seed=5, predicate_distractor_rate=1.0)
+    assert mix_composition(mix) == {"answerable": 1, "distractor_predicate": 1}

@@ -19,19 +19,32 @@ uses ("fighting broke out on September 27" → "trade broke out on March 3" for 
 start?"). Most questions name their subject with a common noun, which the entity rule cannot touch; the copy
 keeps the verb and the rest of the wording, so it teaches that a sentence sharing the question's
 predicate but not its subject is not the answer, the confusion behind "midnight local time".
+
+The predicate variant (``subject="predicate"``) aims at that confusion where the two variants above
+miss it: there the question's verb is not the answer sentence's but a synonym of it ("start" vs
+"broke out"), and the trap is another sentence using the question's own verb ("slated to begin").
+When the question and the answer's sentence use verbs of one synonym group
+(``qa.training.predicates``), the question is asked with a verb the sentence does not use, and the
+copy (common word, else name, swapped as above) takes the question's verb: "trade started ... on
+March 3" beside "fighting broke out ... on September 27" for "When did fighting start?". The copy
+matches the question's wording better than the answer's sentence does; only its subject is wrong.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from collections.abc import Iterator
 
 from qa.training.hard_negatives import (_STOPWORDS, _article_entities, _contains, _content_words, _mentions,
                                        _sentence_spans)
+from qa.training.predicates import paraphrase
 from qa.training.squad_data import QAExample, sampled_answerable
 
-SUBJECTS = ("entity", "word")
+SUBJECTS = ("entity", "word", "predicate")
+_KINDS = {"entity": ("distractor", "distractor_sentence"), "word": ("distractor-word", "distractor_word"),
+          "predicate": ("distractor-predicate", "distractor_predicate")}  # qid suffix, kind
 
 # Question words that name no subject: swapping them leaves a copy that still answers the question.
 _GENERIC = {"year", "years", "name", "named", "called", "type", "kind", "number", "people", "percent",
@@ -68,15 +81,17 @@ def _entity_swap(example, sentence, local_start, local_end, fresh, used, rng) ->
 
 
 def _word_swap(example, sentence, local_start, local_end, article_words, context_lower,
-               rng) -> list[tuple[int, int, str]] | None:
+               rng, keep: tuple[int, int] | None = None) -> list[tuple[int, int, str]] | None:
     """Swaps for every occurrence, outside the answer, of one common word the question shares with
     the sentence (written in lower case there: a part of a name is the entity rule's), by a common
-    word of the article that this paragraph never uses."""
+    word of the article that this paragraph never uses; never a word within ``keep``."""
     sentence_lower = sentence.lower()
     answer_words = _content_words(example.answer_text)
 
     def lower_case_occurrences(word):
         found = _occurrences(sentence_lower, word, local_start, local_end)
+        if keep and any(b < keep[1] and keep[0] < e for b, e in found):
+            return []
         return found if all(sentence[b:e] == word or b == 0 for b, e in found) else []
 
     shared = sorted(w for w in _content_words(example.question) - answer_words - _GENERIC
@@ -102,8 +117,9 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
                        rng: random.Random, subject: str = "entity",
                        article_words: list[str] | None = None) -> QAExample | None:
     """``example`` with a misleading copy of its answer sentence inserted, or None when the rule
-    does not apply. ``subject``: swap a name, number or year of the question ("entity") or one of
-    its common words ("word", drawn from ``article_words``)."""
+    does not apply. ``subject``: swap a name, number or year of the question ("entity"), one of
+    its common words ("word", drawn from ``article_words``), or either while the question and the
+    copy take a synonym of the sentence's verb ("predicate")."""
     context, answer = example.context, example.answer_text
     answer_start, answer_end = example.answer_start, example.answer_start + len(answer)
     if context[answer_start:answer_end] != answer:
@@ -133,11 +149,23 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
         swaps.append((m.start(), m.end(), replacement))
     if not swaps:
         return None
-    if subject == "word":
+    question = example.question
+    if subject == "predicate":
+        reworded = paraphrase(question, sentence, local_start, local_end, rng)
+        if reworded is None:
+            return None
+        question, verb_swap = reworded.question, reworded.sentence_swap
+        subject_swap = (_word_swap(example, sentence, local_start, local_end, article_words or [], context_lower, rng,
+                                   keep=verb_swap[:2])
+                        or _entity_swap(example, sentence, local_start, local_end, fresh, used, rng))
+        if subject_swap and any(b < verb_swap[1] and verb_swap[0] < e for b, e, _ in subject_swap):
+            return None
+        subject_swap = subject_swap and [*subject_swap, verb_swap]
+    elif subject == "word":
         subject_swap = _word_swap(example, sentence, local_start, local_end, article_words or [], context_lower, rng)
     else:
         subject_swap = _entity_swap(example, sentence, local_start, local_end, fresh, used, rng)
-    if subject_swap is None:
+    if not subject_swap:
         return None  # the copy would still be about the question's subject: it would answer it too
     swaps.extend(subject_swap)
     copy = _swap(sentence, swaps)
@@ -151,27 +179,27 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
         new_context, shift = context[:at] + copy + " " + context[at:], len(copy) + 1
     start = answer_start + (shift if at <= answer_start else 0)
     assert new_context[start:start + len(answer)] == answer
-    suffix, kind = ("distractor-word", "distractor_word") if subject == "word" else ("distractor",
-                                                                                      "distractor_sentence")
-    return QAExample(qid=f"{example.qid}-{suffix}", title=example.title, question=example.question,
+    suffix, kind = _KINDS[subject]
+    return QAExample(qid=f"{example.qid}-{suffix}", title=example.title, question=question,
                      context=new_context, answer_text=answer, answer_start=start, golds=example.golds,
                      kind=kind)
 
 
 def distractor_pairs(articles: list[dict], rate: float, seed: int,
                      subject: str = "entity") -> Iterator[tuple[QAExample, QAExample]]:
-    """Try the rule on about ``rate`` of the answerable questions: (question as asked, its copy
-    with the misleading sentence) for each one it applies to."""
+    """Try the rule on about ``rate`` of the answerable questions: (question on its own paragraph,
+    its copy with the misleading sentence) for each one it applies to; the predicate variant's
+    first one is asked as reworded."""
     if subject not in SUBJECTS:
         raise ValueError(f"subject must be one of {SUBJECTS}, not {subject!r}")
-    rng = random.Random(seed if subject == "entity" else seed + 1)  # the variants draw other questions
+    rng = random.Random(seed + SUBJECTS.index(subject))  # the variants draw other questions
     for article in articles:
         entities = _article_entities(article)
-        words = _article_words(article) if subject == "word" else None
+        words = _article_words(article) if subject != "entity" else None
         for _, example in sampled_answerable(article, rate, rng):
             made = distractor_example(example, entities, rng, subject, words)
             if made is not None:
-                yield example, made
+                yield dataclasses.replace(example, question=made.question), made
 
 
 def distractor_examples(articles: list[dict], rate: float, seed: int, subject: str = "entity") -> list[QAExample]:
