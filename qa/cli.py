@@ -427,13 +427,14 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
               help="Comma-separated kinds of rule-made unanswerables to add: " + ", ".join(HARD_NEGATIVE_KINDS) + ".")
 @click.option("--hard-rate", type=click.FloatRange(0.0, 1.0), default=0.25, show_default=True,
               help="Share of SQuAD 1.1 questions each hard-negative kind is tried on.")
-@click.option("--distractor-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+@click.option("--distractor-rate", type=click.FloatRange(0.0, 10.0), default=0.0, show_default=True,
               help="Share of SQuAD 1.1 questions also trained with a misleading copy of their answer sentence "
-                   "(another name, number or year) added to the paragraph.")
-@click.option("--word-distractor-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+                   "(another name, number or year) added to the paragraph; above 1, the questions are tried "
+                   "again with other draws.")
+@click.option("--word-distractor-rate", type=click.FloatRange(0.0, 10.0), default=0.0, show_default=True,
               help="Likewise, with one common word the question shares with the sentence swapped instead of a "
                    "name (\"fighting broke out on ...\" → \"trade broke out on ...\").")
-@click.option("--predicate-distractor-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+@click.option("--predicate-distractor-rate", type=click.FloatRange(0.0, 10.0), default=0.0, show_default=True,
               help="Likewise, for questions whose verb has a synonym in the answer's sentence: the question asks "
                    "with a verb the sentence does not use, the copy uses it (\"When did fighting start?\" → "
                    "\"trade started on ...\" beside \"fighting broke out on ...\").")

@@ -126,3 +126,12 @@ def test_the_predicate_variant_rewords_a_question_that_uses_the_sentences_verb()
     assert {"start": "started", "begin": "began", "commence": "commenced"}[verb] in made.context
     mix = build_training_mix([article], [], None, 0, 0.0, seed=5, predicate_distractor_rate=1.0)
     assert mix_composition(mix) == {"answerable": 1, "distractor_predicate": 1}
+
+
+def test_a_rate_above_one_draws_the_copies_again_differently():
+    once = distractor_examples([ARTICLE], 1.0, seed=5)
+    thrice = distractor_examples([ARTICLE], 3.0, seed=5)
+    assert thrice[:len(once)] == once and len(thrice) == 3 * len(once)
+    assert len({e.qid for e in thrice}) == len(thrice)  # "a-distractor", "a-distractor-2", ...
+    assert len({e.context for e in thrice}) > len(once)  # other entities or places, not copies of the copies
+    assert len(distractor_examples([ARTICLE], 1.5, seed=5)) <= len(once) + len(once)

@@ -33,6 +33,7 @@ matches the question's wording better than the answer's sentence does; only its 
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 import re
 from collections.abc import Iterator
@@ -203,5 +204,11 @@ def distractor_pairs(articles: list[dict], rate: float, seed: int,
 
 
 def distractor_examples(articles: list[dict], rate: float, seed: int, subject: str = "entity") -> list[QAExample]:
-    """The training examples ``distractor_pairs`` makes."""
-    return [made for _, made in distractor_pairs(articles, rate, seed, subject)]
+    """The training examples ``distractor_pairs`` makes. A rate above 1 tries the questions again
+    for each further unit (or part of one) with other draws (another word, verb, entity and place
+    for the copy): a rule that applies to few questions can still weigh in the mix."""
+    made = []
+    for draw in range(math.ceil(rate)):
+        for _, example in distractor_pairs(articles, min(1.0, rate - draw), seed + 1000 * draw, subject):
+            made.append(example if draw == 0 else dataclasses.replace(example, qid=f"{example.qid}-{draw + 1}"))
+    return made
