@@ -63,13 +63,20 @@ WAR = ("Fighting broke out between the two countries on the morning of September
 WAR_ENTITIES = {"name": ["March", "September", "Saturday"], "number": ["3", "27"], "year": []}
 
 
-def test_the_word_variant_swaps_a_common_word_of_the_question_and_keeps_the_verb():
-    example = _example("When did fighting break out?", "September 27", context=WAR)
+def _war_copies(question, subject):
+    """The copies the rule makes for ``question`` about WAR under 20 seeds; the answer stays in place."""
+    example = _example(question, "September 27", context=WAR)
     for seed in range(20):
-        made = distractor_example(example, WAR_ENTITIES, random.Random(seed), subject="word",
+        made = distractor_example(example, WAR_ENTITIES, random.Random(seed), subject=subject,
                                   article_words=["trade", "fighting", "protest"])
-        assert made is not None and made.kind == "distractor_word" and made.qid == "q1-distractor-word"
+        assert made is not None and made.qid == f"q1-distractor-{subject}"
         assert made.context[made.answer_start:made.answer_start + len(made.answer_text)] == "September 27"
+        yield made
+
+
+def test_the_word_variant_swaps_a_common_word_of_the_question_and_keeps_the_verb():
+    for made in _war_copies("When did fighting break out?", "word"):
+        assert made.kind == "distractor_word"
         added = next(s for s in made.context.split(". ") if "broke out" in s and "September 27" not in s)
         assert added.split()[0] in ("Trade", "Protest")  # "fighting" is in the paragraph: never drawn
         assert "broke out between the two countries on the morning of March" in added
@@ -102,13 +109,8 @@ def test_both_variants_feed_the_training_mix_by_their_own_rate():
 
 
 def test_the_predicate_variant_gives_the_copy_the_questions_verb_and_keeps_the_answer():
-    example = _example("When did fighting start?", "September 27", context=WAR)
-    for seed in range(20):
-        made = distractor_example(example, WAR_ENTITIES, random.Random(seed), subject="predicate",
-                                  article_words=["trade", "fighting", "protest"])
-        assert made is not None and made.kind == "distractor_predicate" and made.qid == "q1-distractor-predicate"
-        assert made.question == "When did fighting start?"
-        assert made.context[made.answer_start:made.answer_start + len(made.answer_text)] == "September 27"
+    for made in _war_copies("When did fighting start?", "predicate"):
+        assert made.kind == "distractor_predicate" and made.question == "When did fighting start?"
         added = next(s for s in made.context.split(". ") if "started" in s)
         assert added.split()[0] in ("Trade", "Protest") and "on the morning of March" in added
         assert "Fighting broke out between the two countries on the morning of September 27" in made.context
