@@ -438,6 +438,9 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
               help="Likewise, for questions whose verb has a synonym in the answer's sentence: the question asks "
                    "with a verb the sentence does not use, the copy uses it (\"When did fighting start?\" → "
                    "\"trade started on ...\" beside \"fighting broke out on ...\").")
+@click.option("--headline-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="Share of the training examples with their article's title above the paragraph, as a "
+                   "document's first chunk has its headline.")
 @click.option("--train-window-tokens", type=click.IntRange(min=32), default=None,
               help="Train on one window this long per example, cut around the answer [full windows].")
 @click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix as it is.")

@@ -129,13 +129,16 @@ def build_training_mix(
     distractor_rate: float = 0.0,
     word_distractor_rate: float = 0.0,
     predicate_distractor_rate: float = 0.0,
+    headline_rate: float = 0.0,
 ) -> list[QAExample]:
     """All tune-set examples (repeated), then SQuAD 1.1 questions, their other-paragraph
     negatives, their rule-made hard negatives (qa.training.hard_negatives) and their copies with a
     misleading sentence added (qa.training.distractors) in proportion, up to ``max_examples``;
-    shuffled with ``seed``."""
+    about ``headline_rate`` of them with their article's title above the paragraph
+    (qa.training.headlines); shuffled with ``seed``."""
     from qa.training.distractors import distractor_examples
     from qa.training.hard_negatives import hard_negatives
+    from qa.training.headlines import add_headlines
 
     rng = random.Random(seed)
     tune = examples_from(tune_train) * tune_repeats
@@ -161,6 +164,8 @@ def build_training_mix(
         shares = [round(room * len(pool) / total) for pool in pools[1:]]
         pools = [pool[:n] for pool, n in zip(pools, [room - sum(shares), *shares])]
     mix = tune + [e for pool in pools for e in pool]
+    if headline_rate > 0:
+        mix = add_headlines(mix, headline_rate, random.Random(seed + 7))
     rng.shuffle(mix)
     return mix
 
