@@ -397,6 +397,11 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
         click.echo(f"recorded in {Path(model_dir) / 'reader_config.json'}")
 
 
+def _rate_option(name: str, help: str, most: float = 1.0):
+    """A training-mix rate: 0 (off) up to ``most``."""
+    return click.option(name, type=click.FloatRange(0.0, most), default=0.0, show_default=True, help=help)
+
+
 @cli.command("train-reader")
 @click.option("--base-model", default=None, help="Encoder to start from [all-MiniLM-L6-v2 from its PyPI package].")
 @click.option("--squad-train", default=str(paths.SHARED_DATA_DIR / "squad1.1-train.json.gz"), show_default=True)
@@ -427,18 +432,18 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
               help="Comma-separated kinds of rule-made unanswerables to add: " + ", ".join(HARD_NEGATIVE_KINDS) + ".")
 @click.option("--hard-rate", type=click.FloatRange(0.0, 1.0), default=0.25, show_default=True,
               help="Share of SQuAD 1.1 questions each hard-negative kind is tried on.")
-@click.option("--distractor-rate", type=click.FloatRange(0.0, 10.0), default=0.0, show_default=True,
+@_rate_option("--distractor-rate", most=10.0,
               help="Share of SQuAD 1.1 questions also trained with a misleading copy of their answer sentence "
                    "(another name, number or year) added to the paragraph; above 1, the questions are tried "
                    "again with other draws.")
-@click.option("--word-distractor-rate", type=click.FloatRange(0.0, 10.0), default=0.0, show_default=True,
+@_rate_option("--word-distractor-rate", most=10.0,
               help="Likewise, with one common word the question shares with the sentence swapped instead of a "
                    "name (\"fighting broke out on ...\" → \"trade broke out on ...\").")
-@click.option("--predicate-distractor-rate", type=click.FloatRange(0.0, 10.0), default=0.0, show_default=True,
+@_rate_option("--predicate-distractor-rate", most=10.0,
               help="Likewise, for questions whose verb has a synonym in the answer's sentence: the question asks "
                    "with a verb the sentence does not use, the copy uses it (\"When did fighting start?\" → "
                    "\"trade started on ...\" beside \"fighting broke out on ...\").")
-@click.option("--headline-rate", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+@_rate_option("--headline-rate",
               help="Share of the training examples with their article's title above the paragraph, as a "
                    "document's first chunk has its headline.")
 @click.option("--train-window-tokens", type=click.IntRange(min=32), default=None,
