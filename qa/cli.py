@@ -443,6 +443,9 @@ def _rate_option(name: str, help: str, most: float = 1.0):
               help="Likewise, for questions whose verb has a synonym in the answer's sentence: the question asks "
                    "with a verb the sentence does not use, the copy uses it (\"When did fighting start?\" → "
                    "\"trade started on ...\" beside \"fighting broke out on ...\").")
+@_rate_option("--modifier-distractor-rate", most=10.0,
+              help="Likewise, with the question's subject word kept but put under another head noun in the copy "
+                   "(\"a pause in fighting started at midnight\" beside \"fighting broke out on ...\").")
 @_rate_option("--headline-rate",
               help="Share of the training examples with their article's title above the paragraph, as a "
                    "document's first chunk has its headline.")

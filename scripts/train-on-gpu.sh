@@ -42,6 +42,7 @@ train)
         --hard-negatives "${GPU_HARD_NEGATIVES:-entity_swap,negation,antonym,sibling_paragraph,answer_sentence_removed}" --hard-rate 0.25 \
         --distractor-rate "${GPU_DISTRACTOR_RATE:-0.5}" --word-distractor-rate "${GPU_WORD_DISTRACTOR_RATE:-0.5}" \
         --predicate-distractor-rate "${GPU_PREDICATE_DISTRACTOR_RATE:-1.0}" --headline-rate "${GPU_HEADLINE_RATE:-0}" \
+        --modifier-distractor-rate "${GPU_MODIFIER_DISTRACTOR_RATE:-0}" \
         --lr "${GPU_LR:-1e-4}" --time-budget "${GPU_MINUTES:-4}" \
         --output /tmp/reader-gpu --run-dir /tmp/reader-gpu-run 2>&1 | tee "$OUT/train.log"
     cp /tmp/reader-gpu/training_report.json "$OUT/"

@@ -137,3 +137,42 @@ def test_a_rate_above_one_draws_the_copies_again_differently():
     assert len({e.qid for e in thrice}) == len(thrice)  # "a-distractor", "a-distractor-2", ...
     assert len({e.context for e in thrice}) > len(once)  # other entities or places, not copies of the copies
     assert len(distractor_examples([ARTICLE], 1.5, seed=5)) <= len(once) + len(once)
+
+
+def test_the_modifier_variant_puts_the_questions_subject_under_another_head_noun():
+    from qa.training.distractors import MODIFIER_HEADS
+
+    for made in _war_copies("When did fighting start?", "modifier"):
+        assert made.kind == "distractor_modifier" and made.question == "When did fighting start?"
+        added = next(s for s in made.context.split(". ") if "started" in s)
+        head = next(h for h in MODIFIER_HEADS if added.lower().startswith(h + " fighting started"))
+        assert added.startswith(head[0].upper() + head[1:]) and "on the morning of March" in added
+        assert "Fighting broke out between the two countries on the morning of September 27" in made.context
+        assert made.context.count("September 27") == 1
+
+
+def test_the_modifier_variant_keeps_the_determiner_and_skips_words_inside_a_phrase():
+    context = "The election took place in 2005 after a long campaign."
+    entities = {"name": [], "number": [], "year": ["1999", "2005"]}
+    made = distractor_example(_example("When did the election take place?", "2005", context=context), entities,
+                              random.Random(0), subject="modifier")
+    from qa.training.distractors import MODIFIER_HEADS
+
+    assert made is not None and "in 1999 after a long campaign" in made.context  # the question may be reworded
+    assert any(f"{h[0].upper()}{h[1:]} the election " in made.context for h in MODIFIER_HEADS)  # "A pause in the election"
+    assert made.context[made.answer_start:made.answer_start + 4] == "2005"
+    # "recent" is an adjective of "election" and "election" follows it: no "a ban on recent election"
+    context = "The recent election took place in 2005."
+    assert distractor_example(_example("When was the recent election held?", "2005", context=context), entities,
+                              random.Random(0), subject="modifier") is None
+
+
+def test_the_modifier_variant_feeds_the_training_mix_by_its_rate():
+    article = {"title": "War", "paragraphs": [
+        {"context": WAR, "qas": [{"id": "w", "question": "When did fighting start?",
+                                  "answers": [{"text": "September 27", "answer_start": WAR.index("September 27")}]}]},
+        {"context": "A protest over trade began on March 3.", "qas": []}]}
+    first = distractor_examples([article], 1.0, seed=5, subject="modifier")
+    assert first == distractor_examples([article], 1.0, seed=5, subject="modifier") and len(first) == 1
+    mix = build_training_mix([article], [], None, 0, 0.0, seed=5, modifier_distractor_rate=1.0)
+    assert mix_composition(mix) == {"answerable": 1, "distractor_modifier": 1}

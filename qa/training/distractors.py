@@ -28,6 +28,14 @@ When the question and the answer's sentence use verbs of one synonym group
 copy (common word, else name, swapped as above) takes the question's verb: "trade started ... on
 March 3" beside "fighting broke out ... on September 27" for "When did fighting start?". The copy
 matches the question's wording better than the answer's sentence does; only its subject is wrong.
+
+The modifier variant (``subject="modifier"``) keeps the question's subject word in the copy but
+makes it the complement of another head noun: "a pause in fighting started at midnight" beside
+"fighting broke out on September 27" for "When did fighting start?" (reworded as the predicate
+variant when a synonym applies, else asked as written). The seed question's real trap is of this
+kind ("... agree to a pause in fighting. The new deal, slated to begin at midnight ..."): a reader
+that matches words takes any sentence naming the subject and the verb; one that reads the syntax
+sees that the pause, not the fighting, started then.
 """
 
 from __future__ import annotations
@@ -40,17 +48,30 @@ from collections.abc import Iterator
 
 from qa.training.hard_negatives import (_STOPWORDS, _article_entities, _contains, _content_words, _mentions,
                                        _sentence_spans)
-from qa.training.predicates import paraphrase
+from qa.training.predicates import paraphrase, verb_mentions
 from qa.training.squad_data import QAExample, sampled_answerable
 
-SUBJECTS = ("entity", "word", "predicate")
+SUBJECTS = ("entity", "word", "predicate", "modifier")
 _KINDS = {"entity": ("distractor", "distractor_sentence"), "word": ("distractor-word", "distractor_word"),
-          "predicate": ("distractor-predicate", "distractor_predicate")}  # qid suffix, kind
+          "predicate": ("distractor-predicate", "distractor_predicate"),
+          "modifier": ("distractor-modifier", "distractor_modifier")}  # qid suffix, kind
 
 # Question words that name no subject: swapping them leaves a copy that still answers the question.
 _GENERIC = {"year", "years", "name", "named", "called", "type", "kind", "number", "people", "percent",
             "percentage", "time", "date", "day", "century", "part", "used", "also", "first", "last", "term",
             "known", "long", "often"}  # besides hard_negatives._STOPWORDS, which _content_words drops
+
+# Head nouns the modifier variant puts the subject word under ("fighting" → "a pause in fighting").
+MODIFIER_HEADS = ("a pause in", "the end of", "a report on", "the anniversary of", "a debate about",
+                  "a film about", "a study of", "the cost of", "a ban on", "talks on", "a museum of", "the history of")
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+$", re.IGNORECASE)
+# What may stand before a bare noun phrase ("since fighting broke out"): not an adjective of it.
+_BARE_PHRASE_AFTER = re.compile(r"(?:^|[,;:(]\s*|\b(?:since|after|before|until|while|when|as|and|or|but|that|of|in|on|"
+                                r"for|with|by|from|about)\s+)$", re.IGNORECASE)
+# What may follow a noun phrase's last word ("the fighting in ...", "the deal, ..."): not another
+# word of the phrase ("the older date" is no place for "a museum of older date").
+_PHRASE_END_AFTER = re.compile(r"^(?:\s*[,.;:)!?]|\s+(?:of|in|on|at|to|for|with|by|from|and|or|was|were|is|are|has|"
+                               r"had|have|that|which|who|will|would|could|can|may|did|does)\b)", re.IGNORECASE)
 
 
 def _swap(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -82,10 +103,11 @@ def _entity_swap(example, sentence, local_start, local_end, fresh, used, rng) ->
 
 
 def _word_swap(example, sentence, local_start, local_end, article_words, context_lower,
-               rng, keep: tuple[int, int] | None = None) -> list[tuple[int, int, str]] | None:
+               rng, keep: tuple[int, int] | None = None, heads: tuple[str, ...] = ()) -> list[tuple[int, int, str]] | None:
     """Swaps for every occurrence, outside the answer, of one common word the question shares with
     the sentence (written in lower case there: a part of a name is the entity rule's), by a common
-    word of the article that this paragraph never uses; never a word within ``keep``."""
+    word of the article that this paragraph never uses; never a word within ``keep``. With
+    ``heads``, the word stays and goes under one of them instead ("the fighting" → "a pause in fighting")."""
     sentence_lower = sentence.lower()
     answer_words = _content_words(example.answer_text)
 
@@ -97,6 +119,31 @@ def _word_swap(example, sentence, local_start, local_end, article_words, context
 
     shared = sorted(w for w in _content_words(example.question) - answer_words - _GENERIC
                     if len(w) > 3 and w.isalpha() and lower_case_occurrences(w))
+    if heads:  # only where the word heads a noun phrase: after a determiner, or right before a verb
+        verb_starts = {m.start for m in verb_mentions(sentence)}
+
+        def noun_phrases(word):
+            found = []
+            for b, e in lower_case_occurrences(word):
+                determiner = _DETERMINER_BEFORE.search(sentence[:b])
+                if not _PHRASE_END_AFTER.match(sentence[e:]) and e + 1 not in verb_starts:
+                    continue
+                if determiner and (determiner.start() >= local_end or b <= local_start):  # never into the answer
+                    found.append((determiner.start(), e))
+                elif e + 1 in verb_starts and _BARE_PHRASE_AFTER.search(sentence[:b]):
+                    found.append((b, e))
+            return found
+
+        nouns = [w for w in shared if noun_phrases(w)]
+        if not nouns:
+            return None
+        word, head = rng.choice(nouns), rng.choice(heads)
+
+        def under_head(b, e):
+            phrase = f"{head} {sentence[b].lower()}{sentence[b + 1:e]}"  # "the fighting" → "a pause in the fighting"
+            return phrase[0].upper() + phrase[1:] if b == 0 else phrase
+
+        return [(b, e, under_head(b, e)) for b, e in noun_phrases(word)]
     in_paragraph = set(re.findall(r"[a-z]+", context_lower))
     options = [w for w in article_words if w not in in_paragraph]
     if not shared or not options:
@@ -120,7 +167,8 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
     """``example`` with a misleading copy of its answer sentence inserted, or None when the rule
     does not apply. ``subject``: swap a name, number or year of the question ("entity"), one of
     its common words ("word", drawn from ``article_words``), or either while the question and the
-    copy take a synonym of the sentence's verb ("predicate")."""
+    copy take a synonym of the sentence's verb ("predicate"), or put a common word under another
+    head noun ("modifier")."""
     context, answer = example.context, example.answer_text
     answer_start, answer_end = example.answer_start, example.answer_start + len(answer)
     if context[answer_start:answer_end] != answer:
@@ -162,6 +210,15 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
         if subject_swap and any(b < verb_swap[1] and verb_swap[0] < e for b, e, _ in subject_swap):
             return None
         subject_swap = subject_swap and [*subject_swap, verb_swap]
+    elif subject == "modifier":
+        reworded = paraphrase(question, sentence, local_start, local_end, rng)
+        verb_swap = reworded.sentence_swap if reworded else None
+        subject_swap = _word_swap(example, sentence, local_start, local_end, [], context_lower, rng,
+                                  keep=verb_swap[:2] if verb_swap else None, heads=MODIFIER_HEADS)
+        if subject_swap and verb_swap:
+            if any(b < verb_swap[1] and verb_swap[0] < e for b, e, _ in subject_swap):
+                return None
+            question, subject_swap = reworded.question, [*subject_swap, verb_swap]
     elif subject == "word":
         subject_swap = _word_swap(example, sentence, local_start, local_end, article_words or [], context_lower, rng)
     else:
@@ -196,7 +253,7 @@ def distractor_pairs(articles: list[dict], rate: float, seed: int,
     rng = random.Random(seed + SUBJECTS.index(subject))  # the variants draw other questions
     for article in articles:
         entities = _article_entities(article)
-        words = _article_words(article) if subject != "entity" else None
+        words = _article_words(article) if subject in ("word", "predicate") else None
         for _, example in sampled_answerable(article, rate, rng):
             made = distractor_example(example, entities, rng, subject, words)
             if made is not None:

@@ -130,6 +130,7 @@ def build_training_mix(
     word_distractor_rate: float = 0.0,
     predicate_distractor_rate: float = 0.0,
     headline_rate: float = 0.0,
+    modifier_distractor_rate: float = 0.0,
 ) -> list[QAExample]:
     """All tune-set examples (repeated), then SQuAD 1.1 questions, their other-paragraph
     negatives, their rule-made hard negatives (qa.training.hard_negatives) and their copies with a
@@ -153,7 +154,7 @@ def build_training_mix(
             rng.shuffle(made[kind])
             pools.append(made[kind])
     for subject, rate in (("entity", distractor_rate), ("word", word_distractor_rate),
-                          ("predicate", predicate_distractor_rate)):
+                          ("predicate", predicate_distractor_rate), ("modifier", modifier_distractor_rate)):
         if rate > 0:
             distracted = distractor_examples(squad_train, rate, seed, subject)
             rng.shuffle(distracted)

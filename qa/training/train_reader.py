@@ -51,6 +51,7 @@ class TrainConfig:
     distractor_rate: float = 0.0  # share of SQuAD 1.1 questions also given a misleading added sentence
     word_distractor_rate: float = 0.0  # ... one whose copy swaps a common word of the question, not a name
     predicate_distractor_rate: float = 0.0  # ... one whose copy takes a synonym of the sentence's verb
+    modifier_distractor_rate: float = 0.0  # ... one whose copy puts the subject word under another head noun
     headline_rate: float = 0.0  # share of the mix with the article's title above the paragraph
     heldout_articles: int = 5
     heldout_seed: int = 13  # fixed across continued runs, so held-out articles stay unseen
@@ -154,6 +155,7 @@ def train(cfg: TrainConfig) -> dict:
         load_articles(cfg.squad_train), tune_train, cfg.max_examples,
         cfg.tune_repeats, cfg.negative_rate, cfg.seed, tuple(cfg.hard_negatives), cfg.hard_rate,
         cfg.distractor_rate, cfg.word_distractor_rate, cfg.predicate_distractor_rate, cfg.headline_rate,
+        cfg.modifier_distractor_rate,
     )
     composition = mix_composition(mix)
     tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
@@ -344,6 +346,9 @@ def render_model_card(report: dict, out: Path) -> str:
         + (f"answerable copies reworded with a synonym of the answer sentence's verb, with a misleading sentence "
            f"that uses the question's verb added (rate {cfg['predicate_distractor_rate']}), "
            if cfg.get("predicate_distractor_rate") else "")
+        + (f"answerable copies with a misleading sentence that puts the question's subject word under another "
+           f"head noun (\"a pause in fighting started ...\"; rate {cfg['modifier_distractor_rate']}), "
+           if cfg.get("modifier_distractor_rate") else "")
         + (f"the article's title above the paragraph in a share of them (rate {cfg['headline_rate']}), "
            if cfg.get("headline_rate") else "")
         + f"and SQuAD 2.0 dev tune articles (all but {cfg['heldout_articles']} held out, repeated ×{cfg['tune_repeats']}); "
