@@ -90,15 +90,16 @@ def judge(examples, texts, margins, sample, sample_texts, sample_margins, featur
     _, oof_f1 = best_threshold({e.qid: v for e, v in zip(examples, out_of_fold)}, texts, golds)
     threshold, _ = best_threshold({e.qid: v for e, v in zip(examples, fit.decision_function((x - mean) / std))},
                                   texts, golds)
+    sample_scores = fit.decision_function((xs - mean) / std)
     scores = SquadScores()
-    for e, v in zip(sample, fit.decision_function((xs - mean) / std)):
+    for e, v in zip(sample, sample_scores):
         scores.add(list(e.golds), sample_texts[e.qid] if v > threshold else "")
     summary = scores.summary()
     return {
         "features": list(features),
         "heldout_auc_out_of_fold": round(float(roc_auc_score(y, out_of_fold)), 4),
         "heldout_f1_out_of_fold_best_threshold": round(oof_f1, 2),
-        "sample_auc": round(float(roc_auc_score(ys, fit.decision_function((xs - mean) / std))), 4),
+        "sample_auc": round(float(roc_auc_score(ys, sample_scores)), 4),
         "sample": {part: round(summary[part]["f1"], 2) for part in ("overall", "HasAns", "NoAns")},
         "weights": dict(zip(features, [round(float(w), 3) for w in fit.coef_[0]])),
     }

@@ -74,6 +74,11 @@ _PHRASE_END_AFTER = re.compile(r"^(?:\s*[,.;:)!?]|\s+(?:of|in|on|at|to|for|with|
                                r"had|have|that|which|who|will|would|could|can|may|did|does)\b)", re.IGNORECASE)
 
 
+def _touches(swaps: list[tuple[int, int, str]], span: tuple[int, int, str]) -> bool:
+    """Whether any of ``swaps`` overlaps ``span`` (two edits of the same words cannot both apply)."""
+    return any(b < span[1] and span[0] < e for b, e, _ in swaps)
+
+
 def _swap(text: str, spans: list[tuple[int, int, str]]) -> str:
     """``text`` with each (start, end, replacement) applied, right to left."""
     for start, end, replacement in sorted(spans, reverse=True):
@@ -134,7 +139,8 @@ def _word_swap(example, sentence, local_start, local_end, article_words, context
                     found.append((b, e))
             return found
 
-        nouns = [w for w in shared if noun_phrases(w)]
+        phrases = {w: noun_phrases(w) for w in shared}
+        nouns = [w for w in shared if phrases[w]]
         if not nouns:
             return None
         word, head = rng.choice(nouns), rng.choice(heads)
@@ -143,7 +149,7 @@ def _word_swap(example, sentence, local_start, local_end, article_words, context
             phrase = f"{head} {sentence[b].lower()}{sentence[b + 1:e]}"  # "the fighting" → "a pause in the fighting"
             return phrase[0].upper() + phrase[1:] if b == 0 else phrase
 
-        return [(b, e, under_head(b, e)) for b, e in noun_phrases(word)]
+        return [(b, e, under_head(b, e)) for b, e in phrases[word]]
     in_paragraph = set(re.findall(r"[a-z]+", context_lower))
     options = [w for w in article_words if w not in in_paragraph]
     if not shared or not options:
@@ -207,7 +213,7 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
         subject_swap = (_word_swap(example, sentence, local_start, local_end, article_words or [], context_lower, rng,
                                    keep=verb_swap[:2])
                         or _entity_swap(example, sentence, local_start, local_end, fresh, used, rng))
-        if subject_swap and any(b < verb_swap[1] and verb_swap[0] < e for b, e, _ in subject_swap):
+        if subject_swap and _touches(subject_swap, verb_swap):
             return None
         subject_swap = subject_swap and [*subject_swap, verb_swap]
     elif subject == "modifier":
@@ -216,7 +222,7 @@ def distractor_example(example: QAExample, article_entities: dict[str, list[str]
         subject_swap = _word_swap(example, sentence, local_start, local_end, [], context_lower, rng,
                                   keep=verb_swap[:2] if verb_swap else None, heads=MODIFIER_HEADS)
         if subject_swap and verb_swap:
-            if any(b < verb_swap[1] and verb_swap[0] < e for b, e, _ in subject_swap):
+            if _touches(subject_swap, verb_swap):
                 return None
             question, subject_swap = reworded.question, [*subject_swap, verb_swap]
     elif subject == "word":
