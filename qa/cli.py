@@ -402,6 +402,29 @@ def _rate_option(name: str, help: str, most: float = 1.0):
     return click.option(name, type=click.FloatRange(0.0, most), default=0.0, show_default=True, help=help)
 
 
+def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
+    """``"entity_swap,negation:0.5"`` → the kinds, and the rates given for some of them."""
+    kinds, rates = [], {}
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        kind, _, rate = item.partition(":")
+        kind = kind.strip()
+        if kind not in HARD_NEGATIVE_KINDS:
+            raise click.BadParameter(f"unknown kind {kind!r}; known: {', '.join(HARD_NEGATIVE_KINDS)}",
+                                     param_hint="--hard-negatives")
+        if rate:
+            try:
+                rates[kind] = float(rate)
+            except ValueError:
+                rates[kind] = -1.0
+            if not 0.0 <= rates[kind] <= 1.0:
+                raise click.BadParameter(f"the rate of {kind} must be a number from 0 to 1, not {rate!r}",
+                                         param_hint="--hard-negatives")
+        kinds.append(kind)
+    return kinds, rates
+
+
 @cli.command("train-reader")
 @click.option("--base-model", default=None, help="Encoder to start from [all-MiniLM-L6-v2 from its PyPI package].")
 @click.option("--squad-train", default=str(paths.SHARED_DATA_DIR / "squad1.1-train.json.gz"), show_default=True)
@@ -429,7 +452,8 @@ def _rate_option(name: str, help: str, most: float = 1.0):
 @click.option("--negative-rate", type=click.FloatRange(0.0, 1.0), default=0.33, show_default=True,
               help="Share of SQuAD 1.1 questions also paired with another paragraph as a no-answer example.")
 @click.option("--hard-negatives", default="", show_default=True,
-              help="Comma-separated kinds of rule-made unanswerables to add: " + ", ".join(HARD_NEGATIVE_KINDS) + ".")
+              help="Comma-separated kinds of rule-made unanswerables to add: " + ", ".join(HARD_NEGATIVE_KINDS)
+                   + "; KIND:RATE tries that kind on its own share of the questions instead of --hard-rate.")
 @click.option("--hard-rate", type=click.FloatRange(0.0, 1.0), default=0.25, show_default=True,
               help="Share of SQuAD 1.1 questions each hard-negative kind is tried on.")
 @_rate_option("--distractor-rate", most=10.0,
@@ -462,12 +486,7 @@ def train_reader(**options):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True,
                         handlers=[logging.StreamHandler(sys.stderr)])
     options["base_model"] = options["base_model"] or paths.embedder_model_path()
-    kinds = [k.strip() for k in options["hard_negatives"].split(",") if k.strip()]
-    unknown = sorted(set(kinds) - set(HARD_NEGATIVE_KINDS))
-    if unknown:
-        raise click.BadParameter(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(HARD_NEGATIVE_KINDS)}",
-                                 param_hint="--hard-negatives")
-    options["hard_negatives"] = kinds
+    options["hard_negatives"], options["hard_kind_rates"] = _hard_negative_kinds(options["hard_negatives"])
     options["command"] = ["qa", *sys.argv[1:]]
     report = train(TrainConfig(**options))
     click.echo(f"reader written to {options['output_dir']}: {report['results'].get('eval', {}).get('overall')}")

@@ -4,8 +4,16 @@ import random
 
 import pytest
 
-from qa.training.hard_negatives import (KINDS, answer_sentence_removed, antonym, entity_swap, hard_negatives, negation,
-                                       sibling_paragraph)
+from qa.training.hard_negatives import (
+    KINDS,
+    answer_sentence_removed,
+    antonym,
+    entity_swap,
+    entity_swap_in_paragraph,
+    hard_negatives,
+    negation,
+    sibling_paragraph,
+)
 from qa.training.squad_data import QAExample, build_training_mix, mix_composition
 
 CONTEXT = ("Tesla moved to Paris in 1882 to work for the Continental Edison Company. "
@@ -49,6 +57,32 @@ def test_entity_swap_replaces_a_mention_with_one_the_paragraph_lacks():
 def test_entity_swap_needs_a_replacement_missing_from_the_paragraph():
     example = _example("In what year did Tesla move to Paris?", "1882")
     assert entity_swap(example, {"name": ["Paris", "Tesla"], "year": [], "number": []}, random.Random(0)) is None
+
+
+SWAP_CONTEXT = ("Tesla moved to Paris in 1882 to work for the Continental Edison Company. "
+                "The war of 1884 closed the Edison Works. Tesla later studied in Prague.")
+
+
+def test_entity_swap_in_paragraph_takes_the_new_mention_from_an_unrelated_sentence():
+    negative = entity_swap_in_paragraph(_example("Where did Tesla move in 1882?", "Paris", SWAP_CONTEXT))
+    assert negative is not None and negative.kind == "entity_swap_in_paragraph"
+    assert negative.question == "Where did Tesla move in 1884?"  # every word of it is in the paragraph
+    assert (negative.answer_text, negative.answer_start, negative.golds) == ("", -1, ())
+    assert negative.context == SWAP_CONTEXT
+
+
+def test_entity_swap_in_paragraph_refuses_what_the_paragraph_may_answer_or_garble():
+    # 1884's sentence speaks of work, as the question does: "When did Tesla work for Edison in 1884?" might be answered
+    context = "Tesla moved to Paris in 1882 to work for Edison. In 1884 he worked for Edison in New York."
+    assert entity_swap_in_paragraph(_example("Where did Tesla work in 1882?", "Paris", context)) is None
+    # the question's year is not in the answer's sentence: nothing anchors it there
+    assert entity_swap_in_paragraph(_example("Where did Tesla move in 1890?", "Paris", SWAP_CONTEXT)) is None
+    # one end of a range
+    ranged = "Tesla lived in Paris in 1882-83 and moved to Graz. The war of 1884 closed the works."
+    assert entity_swap_in_paragraph(_example("Where did Tesla live in 1882-83?", "Paris", ranged)) is None
+    # one-word names may be of another sort ("Prague" for "Paris" fine, "Chinese" for "Paris" not): not swapped
+    names = "Tesla moved to Paris to work. The Chinese studied in Prague."
+    assert entity_swap_in_paragraph(_example("Why did Tesla move to Paris?", "to work", names)) is None
 
 
 def test_negation_negates_the_first_auxiliary_unless_the_answer_sentence_is_negated():
@@ -120,6 +154,16 @@ def test_generator_is_deterministic_and_labels_every_negative_unanswerable():
         assert e.answer_text == "" and e.golds == () and e.kind in KINDS
     assert all(e.qid != "e" and not e.qid.startswith("e-") for e in made)  # only answerable questions are used
     assert hard_negatives([ARTICLE], KINDS, rate=0.0, seed=5) == {kind: [] for kind in KINDS}
+
+
+def test_a_kind_of_its_own_rate_leaves_the_other_kinds_as_they_were():
+    plain = hard_negatives([ARTICLE], KINDS, rate=0.5, seed=5)
+    more = hard_negatives([ARTICLE], KINDS, rate=0.5, seed=5, kind_rates={"negation": 1.0, "antonym": 0.0})
+    assert {k: v for k, v in more.items() if k not in ("negation", "antonym")} == \
+        {k: v for k, v in plain.items() if k not in ("negation", "antonym")}
+    assert more["antonym"] == [] and len(more["negation"]) > len(plain["negation"])
+    with pytest.raises(ValueError, match="unknown kind"):
+        hard_negatives([ARTICLE], KINDS, rate=0.5, seed=5, kind_rates={"paraphrase": 1.0})
 
 
 def test_unknown_kind_is_refused():

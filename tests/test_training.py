@@ -67,7 +67,8 @@ def test_train_reader_with_hard_negatives_short_windows_and_frozen_layers(tiny_d
     result = run_qa("train-reader", "--squad-train", str(tiny_data["train"]), "--tune-file", str(tiny_data["tune"]),
                     "--eval-file", str(tiny_data["eval"]), "--output", str(out), "--run-dir", str(tmp_path / "run"),
                     "--batch-size", "4", "--max-length", "64", "--stride", "16", "--threads", "1", "--max-steps", "1",
-                    "--hard-negatives", "negation,antonym,sibling_paragraph,entity_swap", "--hard-rate", "1",
+                    "--hard-negatives", "negation,antonym,sibling_paragraph,entity_swap,entity_swap_in_paragraph:0.5",
+                    "--hard-rate", "1",
                     "--train-window-tokens", "48", "--freeze-layers", "2", timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "training 7098626 of 22566146 weights" in result.stderr  # embeddings + 2 of 6 layers frozen
@@ -78,10 +79,16 @@ def test_train_reader_with_hard_negatives_short_windows_and_frozen_layers(tiny_d
     assert config["calibration"]["scale"] >= 0
     card = (out / "MODEL_CARD.md").read_text()
     assert "rule-made hard negatives" in card and "## Confidence" in card and "| 0.9–1.0 |" in card
+    assert report["config"]["hard_kind_rates"] == {"entity_swap_in_paragraph": 0.5}
+    assert "rate 1.0, entity_swap_in_paragraph 0.5)" in card
 
 
 def test_train_reader_refuses_an_unknown_hard_negative_kind(tiny_data, tmp_path):
     result = run_qa("train-reader", "--squad-train", str(tiny_data["train"]), "--output", str(tmp_path / "r"),
                     "--hard-negatives", "negation,paraphrase")
     assert result.returncode == 2
-    assert "unknown kind(s) paraphrase" in result.stderr and "Traceback" not in result.stderr
+    assert "unknown kind 'paraphrase'" in result.stderr and "Traceback" not in result.stderr
+    result = run_qa("train-reader", "--squad-train", str(tiny_data["train"]), "--output", str(tmp_path / "r"),
+                    "--hard-negatives", "negation:often")
+    assert result.returncode == 2
+    assert "the rate of negation must be a number from 0 to 1" in result.stderr and "Traceback" not in result.stderr

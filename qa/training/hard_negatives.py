@@ -10,6 +10,13 @@ file order), without any model or downloaded data:
 - ``entity_swap``: a number, year or capitalised name in the question that the paragraph contains
   is replaced by one of the same type from another paragraph of the same article that this
   paragraph never mentions ("When did Tesla move to Paris?" → "When did Tesla move to Prague?").
+- ``entity_swap_in_paragraph``: the same swap, but the new number, year or name comes from another
+  sentence of the question's own paragraph, one that shares none of the question's other content
+  words ("Where did Tesla move in 1882?" → "Where did Tesla move in 1884?" beside "The war of 1884
+  closed the works"; not beside "In 1884 he moved to New York", which answers it). Every word of the question is then in the paragraph, as in most of SQuAD 2.0's unanswerables; the
+  plain swap always brings a word the paragraph lacks, which a reader learns to spot instead of
+  reading (held-out unanswerables whose names and numbers all appear in the paragraph get a median
+  margin of 2.6 from stage 16, those with one missing −1.6).
 - ``negation``: the question's first auxiliary verb negated ("What didn't Tesla invent?"),
   kept only when the answer's sentence has no negation of its own.
 - ``antonym``: a word swapped for its opposite ("first" → "last", "start" → "end"), kept only
@@ -32,9 +39,10 @@ import random
 import re
 from collections import Counter
 
-from qa.training.squad_data import QAExample, sampled_answerable
+from qa.training.squad_data import QAExample, answerable_with_draws
 
-KINDS = ("entity_swap", "negation", "antonym", "sibling_paragraph", "answer_sentence_removed")
+KINDS = ("entity_swap", "entity_swap_in_paragraph", "negation", "antonym", "sibling_paragraph",
+         "answer_sentence_removed")
 
 _YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})\b"
 _NUMBER = r"\b\d+(?:[.,]\d+)*\b"
@@ -122,6 +130,65 @@ def entity_swap(example: QAExample, article_entities: dict[str, list[str]], rng:
     return None
 
 
+def _stems(text: str) -> set[str]:
+    """Content words cut to four letters, so "work" and "worked" count as one word (and now and
+    then two words as one, which only makes the rule below more careful)."""
+    return {w[:4] for w in _content_words(text)}
+
+
+_MONTHS_AND_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                    "saturday", "sunday"}
+
+
+def _same_sort(kind: str, mention: str, new: str) -> bool:
+    """Years and numbers swap freely. A capitalised word may be a person, a place, a month or a
+    nationality ("Chinese" for "Jiajing" reads as nonsense, not as a question the paragraph leaves
+    open), so names swap only when both have two words or more and neither is a date word."""
+    if kind != "name":
+        return True
+    words = mention.lower().split(), new.lower().split()
+    return all(len(w) >= 2 and not _MONTHS_AND_DAYS & set(w) for w in words)
+
+
+def _in_range(text: str, m: re.Match) -> bool:
+    """A number that is part of a range or a compound ("2005-06", "3/4"): swapping one end garbles it."""
+    before, after = text[max(0, m.start() - 1) : m.start()], text[m.end() : m.end() + 1]
+    return any(c in "-–/" for c in before + after)
+
+
+def entity_swap_in_paragraph(example: QAExample) -> QAExample | None:
+    """Swap a mention the question shares with the answer's sentence for one of the same type from
+    a sentence of the paragraph that shares none of the question's other words (so the paragraph
+    does not plainly answer the new question either)."""
+    spans = _sentence_spans(example.context)
+    answer_end = example.answer_start + len(example.answer_text)
+    own = [example.context[b:e] for b, e in spans if b < answer_end and e > example.answer_start]
+    own_lower = " ".join(own).lower()
+    golds_lower = [g.lower() for g in example.golds if g] or [example.answer_text.lower()]
+    others = [(text, _mentions(text), _stems(text)) for text in
+              (example.context[b:e] for b, e in spans if e <= example.answer_start or b >= answer_end)]
+    for kind, m in _mentions(example.question):
+        mention = m.group()
+        if (m.start() == 0 or _in_range(example.question, m) or not _contains(own_lower, mention)
+                or any(mention.lower() in g for g in golds_lower)):
+            continue
+        rest = _stems(example.question[: m.start()] + " " + example.question[m.end():])
+        for text, mentions, stems in others:
+            if rest & stems:
+                continue
+            for other_kind, other in mentions:
+                new = other.group()
+                new_lower = new.lower()
+                if (other_kind != kind or new_lower in mention.lower() or mention.lower() in new_lower
+                        or _contains(own_lower, new) or any(new_lower in g for g in golds_lower)
+                        or not _same_sort(kind, mention, new) or _in_range(text, other)):
+                    continue
+                swapped = example.question[: m.start()] + new + example.question[m.end():]
+                return _negative(example, "entity_swap_in_paragraph", question=swapped)
+    return None
+
+
 def _answer_sentence(example: QAExample) -> str:
     begin = example.context.rfind(".", 0, example.answer_start) + 1
     end = example.context.find(".", example.answer_start + len(example.answer_text))
@@ -204,22 +271,30 @@ def _article_entities(article: dict) -> dict[str, list[str]]:
     return {kind: sorted(c) for kind, c in counts.items()}
 
 
-def hard_negatives(articles: list[dict], kinds: tuple[str, ...], rate: float, seed: int) -> dict[str, list[QAExample]]:
-    """For about ``rate`` of the answerable questions, try each kind in ``kinds``; returns the
-    negatives made, by kind. Same articles, kinds, rate and seed → the same list."""
-    unknown = set(kinds) - set(KINDS)
+def hard_negatives(articles: list[dict], kinds: tuple[str, ...], rate: float, seed: int,
+                   kind_rates: dict[str, float] | None = None) -> dict[str, list[QAExample]]:
+    """For about ``rate`` of the answerable questions (``kind_rates[kind]`` where given: a kind
+    that applies to few questions can be tried on more), try each kind in ``kinds``; returns the
+    negatives made, by kind. One draw per question decides for every kind, so a kind's own rate
+    leaves what the others make unchanged. Same arguments → the same lists."""
+    unknown = (set(kinds) | set(kind_rates or {})) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown kind(s) of hard negative: {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
+    rates = {kind: (kind_rates or {}).get(kind, rate) for kind in kinds}
     rng = random.Random(seed)
     made: dict[str, list[QAExample]] = {kind: [] for kind in kinds}
     for article in articles:
         entities = _article_entities(article) if "entity_swap" in kinds else {}
         contexts = [p["context"] for p in article["paragraphs"]]
         context_words = [_content_words(c) for c in contexts] if "sibling_paragraph" in kinds else []
-        for own, example in sampled_answerable(article, rate, rng):
+        for own, example, draw in answerable_with_draws(article, rng):
             for kind in kinds:
+                if draw >= rates[kind]:
+                    continue
                 if kind == "entity_swap":
                     negative = entity_swap(example, entities, rng)
+                elif kind == "entity_swap_in_paragraph":
+                    negative = entity_swap_in_paragraph(example)
                 elif kind == "negation":
                     negative = negation(example)
                 elif kind == "antonym":

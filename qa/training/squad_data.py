@@ -59,14 +59,24 @@ def examples_from(articles: list[dict]) -> list[QAExample]:
 def sampled_answerable(article: dict, rate: float, rng: random.Random):
     """``(paragraph index, example)`` for about ``rate`` of the article's answerable questions, the
     first answer as the label; ``rng`` is drawn once per answerable question, in file order."""
+    for index, example, draw in answerable_with_draws(article, rng):
+        if draw < rate:
+            yield index, example
+
+
+def answerable_with_draws(article: dict, rng: random.Random):
+    """``(paragraph index, example, draw)`` for every answerable question: one ``rng.random()``
+    each, in file order, so callers can keep the questions under several rates from one draw."""
     for index, paragraph in enumerate(article["paragraphs"]):
         for qa in paragraph["qas"]:
-            if qa.get("is_impossible") or not qa.get("answers") or rng.random() >= rate:
+            if qa.get("is_impossible") or not qa.get("answers"):
                 continue
+            draw = rng.random()
             first = qa["answers"][0]
             yield index, QAExample(qid=qa["id"], title=article.get("title", ""), question=qa["question"],
                                    context=paragraph["context"], answer_text=first["text"],
-                                   answer_start=first["answer_start"], golds=tuple(a["text"] for a in qa["answers"]))
+                                   answer_start=first["answer_start"],
+                                   golds=tuple(a["text"] for a in qa["answers"])), draw
 
 
 def other_paragraph_negatives(
@@ -131,6 +141,7 @@ def build_training_mix(
     predicate_distractor_rate: float = 0.0,
     headline_rate: float = 0.0,
     modifier_distractor_rate: float = 0.0,
+    hard_kind_rates: dict[str, float] | None = None,
 ) -> list[QAExample]:
     """All tune-set examples (repeated), then SQuAD 1.1 questions, their other-paragraph
     negatives, their rule-made hard negatives (qa.training.hard_negatives) and their copies with a
@@ -149,7 +160,7 @@ def build_training_mix(
     rng.shuffle(negatives)
     pools = [positives, negatives]
     if hard_kinds:
-        made = hard_negatives(squad_train, hard_kinds, hard_rate, seed)
+        made = hard_negatives(squad_train, hard_kinds, hard_rate, seed, hard_kind_rates)
         for kind in hard_kinds:
             rng.shuffle(made[kind])
             pools.append(made[kind])

