@@ -1,0 +1,124 @@
+"""Where does the reader's "answerable?" judgement fail? Margins on the held-out tune articles by group.
+
+    .venv/bin/python bench/answerability_groups.py --model train-runs/reader16-out --model train-runs/reader18-out
+
+For each reader: its margin (best span − no answer, as the threshold reads it) on the 5 held-out
+SQuAD 2.0 tune articles (heldout seed 13: never trained on), split two ways — by whether the
+question's names and numbers all appear in the paragraph, and by the share of the question's
+content words the paragraph holds — with the median margin of answerable and unanswerable
+questions and the ROC AUC of the margin inside each group. A reader that separates the groups
+by lexical cues (a name the paragraph lacks, few shared words) rather than by reading shows a
+high AUC on "some missing" and a low one where every word is there. Scores held-out articles only;
+the evaluation sample is not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+import qa  # noqa: F401  (offline environment)
+from qa import paths
+
+OVERLAP_BINS = [(0.0, 0.5, "< 50%"), (0.5, 0.75, "50–75%"), (0.75, 1.0, "75–99%"), (1.0, 1.01, "all")]
+GROUP_ORDER = ["no name or number", "all in the paragraph", "one missing", *(name for _, _, name in OVERLAP_BINS)]
+
+
+def auc(positives: list[float], negatives: list[float]) -> float | None:
+    """Probability that a random positive scores above a random negative (ties count half)."""
+    if not positives or not negatives:
+        return None
+    scored = sorted([(m, 1) for m in positives] + [(m, 0) for m in negatives])
+    wins, negatives_below, i = 0.0, 0, 0
+    while i < len(scored):
+        j = i
+        while j < len(scored) and scored[j][0] == scored[i][0]:
+            j += 1
+        tied_pos = sum(label for _, label in scored[i:j])
+        tied_neg = (j - i) - tied_pos
+        wins += tied_pos * (negatives_below + tied_neg / 2)
+        negatives_below += tied_neg
+        i = j
+    return wins / (len(positives) * len(negatives))
+
+
+def mention_group(example) -> str:
+    from qa.training.hard_negatives import _contains, _mentions
+
+    mentions = _mentions(example.question)
+    if not mentions:
+        return "no name or number"
+    context = example.context.lower()
+    return "all in the paragraph" if all(_contains(context, m.group()) for _, m in mentions) else "one missing"
+
+
+def overlap_group(example) -> str:
+    from qa.training.hard_negatives import _content_words
+
+    words = _content_words(example.question)
+    share = len(words & _content_words(example.context)) / max(1, len(words))
+    return next(name for low, high, name in OVERLAP_BINS if low <= share < high)
+
+
+def summarise(examples, margins: dict[str, float], grouping) -> dict[str, dict]:
+    groups: dict[str, dict[str, list[float]]] = {}
+    for e in examples:
+        bucket = groups.setdefault(grouping(e), {"answerable": [], "unanswerable": []})
+        bucket["answerable" if e.golds else "unanswerable"].append(margins[e.qid])
+    out = {}
+    for name, b in sorted(groups.items(), key=lambda item: GROUP_ORDER.index(item[0])):
+        area = auc(b["answerable"], b["unanswerable"])
+        out[name] = {
+            "answerable": len(b["answerable"]), "unanswerable": len(b["unanswerable"]),
+            "median_margin_answerable": round(statistics.median(b["answerable"]), 2) if b["answerable"] else None,
+            "median_margin_unanswerable": round(statistics.median(b["unanswerable"]), 2) if b["unanswerable"] else None,
+            "auc": None if area is None else round(area, 3),
+        }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", action="append", required=True, help="reader folder (repeatable)")
+    parser.add_argument("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"))
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--output", type=Path, default=Path("bench/results/answerability-groups.json"))
+    args = parser.parse_args()
+    if not Path(args.tune_file).exists():
+        parser.exit(1, f"no tune file at {args.tune_file}: the held-out articles come from it\n")
+
+    import torch
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+    from qa.training.evaluation import predict_margins
+    from qa.training.squad_data import examples_from, load_articles, split_articles
+
+    torch.set_num_threads(args.threads)
+    _, heldout = split_articles(load_articles(args.tune_file), 5, 13)
+    examples = examples_from(heldout)
+    results = json.loads(args.output.read_text()) if args.output.exists() else {}
+    for model_dir in args.model:
+        model = AutoModelForQuestionAnswering.from_pretrained(model_dir, dtype=torch.float32).eval()
+        _, margins = predict_margins(model, AutoTokenizer.from_pretrained(model_dir), examples, 256, 128)
+        answerable = [margins[e.qid] for e in examples if e.golds]
+        unanswerable = [margins[e.qid] for e in examples if not e.golds]
+        results[model_dir] = {"questions": len(examples), "auc": round(auc(answerable, unanswerable), 3),
+                              "by_names_and_numbers": summarise(examples, margins, mention_group),
+                              "by_shared_words": summarise(examples, margins, overlap_group)}
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    for model_dir in args.model:
+        r = results[model_dir]
+        print(f"\n{model_dir}: {r['questions']} held-out questions, AUC {r['auc']}")
+        print("| group | answerable | unanswerable | median margin, answerable | median margin, unanswerable | AUC |")
+        print("|---|---|---|---|---|---|")
+        for title, key in (("names and numbers", "by_names_and_numbers"), ("shared content words", "by_shared_words")):
+            for name, g in r[key].items():
+                print(f"| {title}: {name} | {g['answerable']} | {g['unanswerable']} | {g['median_margin_answerable']} | "
+                      f"{g['median_margin_unanswerable']} | {g['auc']} |")
+
+
+if __name__ == "__main__":
+    main()
