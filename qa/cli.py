@@ -416,9 +416,10 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
         if rate:
             try:
                 rates[kind] = float(rate)
+                valid = 0.0 <= rates[kind] <= 1.0
             except ValueError:
-                rates[kind] = -1.0
-            if not 0.0 <= rates[kind] <= 1.0:
+                valid = False
+            if not valid:
                 raise click.BadParameter(f"the rate of {kind} must be a number from 0 to 1, not {rate!r}",
                                          param_hint="--hard-negatives")
         kinds.append(kind)
