@@ -6,10 +6,10 @@ For each reader: its margin (best span − no answer, as the threshold reads it)
 SQuAD 2.0 tune articles (heldout seed 13: never trained on), split two ways — by whether the
 question's names and numbers all appear in the paragraph, and by the share of the question's
 content words the paragraph holds — with the median margin of answerable and unanswerable
-questions and the ROC AUC of the margin inside each group. A reader that separates the groups
-by lexical cues (a name the paragraph lacks, few shared words) rather than by reading shows a
-high AUC on "some missing" and a low one where every word is there. Scores held-out articles only;
-the evaluation sample is not touched.
+questions and the ROC AUC of the margin inside each group ("one missing": one or more of the
+question's names and numbers absent from the paragraph). A group with an AUC near 0.5 is one the
+reader cannot judge; margins that climb with the shared words in both classes show it leaning on
+overlap. Scores held-out articles only; the evaluation sample is not touched.
 """
 
 from __future__ import annotations

@@ -13,10 +13,11 @@ file order), without any model or downloaded data:
 - ``entity_swap_in_paragraph``: the same swap, but the new number, year or name comes from another
   sentence of the question's own paragraph, one that shares none of the question's other content
   words ("Where did Tesla move in 1882?" → "Where did Tesla move in 1884?" beside "The war of 1884
-  closed the works"; not beside "In 1884 he moved to New York", which answers it). Every word of the question is then in the paragraph, as in most of SQuAD 2.0's unanswerables; the
-  plain swap always brings a word the paragraph lacks, which a reader learns to spot instead of
-  reading (held-out unanswerables whose names and numbers all appear in the paragraph get a median
-  margin of 2.6 from stage 16, those with one missing −1.6).
+  closed the works"; not beside "In 1884 he moved to New York", which answers it). Every word of the
+  question is then in the paragraph, as in most of SQuAD 2.0's unanswerables; the plain swap always
+  brings a word the paragraph lacks, which a reader learns to spot instead of reading (held-out
+  unanswerables whose names and numbers all appear in the paragraph get a median margin of 2.6 from
+  stage 16, those with one or more missing −1.6).
 - ``negation``: the question's first auxiliary verb negated ("What didn't Tesla invent?"),
   kept only when the answer's sentence has no negation of its own.
 - ``antonym``: a word swapped for its opposite ("first" → "last", "start" → "end"), kept only
@@ -161,13 +162,10 @@ def entity_swap_in_paragraph(example: QAExample) -> QAExample | None:
     """Swap a mention the question shares with the answer's sentence for one of the same type from
     a sentence of the paragraph that shares none of the question's other words (so the paragraph
     does not plainly answer the new question either)."""
-    spans = _sentence_spans(example.context)
-    answer_end = example.answer_start + len(example.answer_text)
-    own = [example.context[b:e] for b, e in spans if b < answer_end and e > example.answer_start]
-    own_lower = " ".join(own).lower()
+    holding, rest_of_paragraph = _split_at_answer(example)
+    own_lower = " ".join(holding).lower()
     golds_lower = [g.lower() for g in example.golds if g] or [example.answer_text.lower()]
-    others = [(text, _mentions(text), _stems(text)) for text in
-              (example.context[b:e] for b, e in spans if e <= example.answer_start or b >= answer_end)]
+    others = [(text, _mentions(text), _stems(text)) for text in rest_of_paragraph]
     for kind, m in _mentions(example.question):
         mention = m.group()
         if (m.start() == 0 or _in_range(example.question, m) or not _contains(own_lower, mention)
@@ -248,13 +246,20 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(b, e) for b, e in spans if text[b:e].strip()]
 
 
-def answer_sentence_removed(example: QAExample) -> QAExample | None:
+def _split_at_answer(example: QAExample) -> tuple[list[str], list[str]]:
+    """The paragraph's sentences (``_sentence_spans``): those holding the answer, and the rest."""
     answer_end = example.answer_start + len(example.answer_text)
-    sentences = _sentence_spans(example.context)
-    kept = [(b, e) for b, e in sentences if e <= example.answer_start or b >= answer_end]
-    if len(kept) < 2 or len(kept) == len(sentences):
+    holding, rest = [], []
+    for b, e in _sentence_spans(example.context):
+        (rest if e <= example.answer_start or b >= answer_end else holding).append(example.context[b:e])
+    return holding, rest
+
+
+def answer_sentence_removed(example: QAExample) -> QAExample | None:
+    holding, kept = _split_at_answer(example)
+    if len(kept) < 2 or not holding:
         return None
-    rest = " ".join(example.context[b:e] for b, e in kept)
+    rest = " ".join(kept)
     rest_lower = rest.lower()
     if any(g.lower() in rest_lower for g in example.golds if g):
         return None
