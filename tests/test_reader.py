@@ -11,7 +11,7 @@ from haystack import Document
 
 from qa.paths import DEFAULT_READER_DIR, ModelMissing, reader_model_path
 from qa.reading.confidence import answer_confidence
-from qa.reading.reader import SpanReader
+from qa.reading.reader import SpanReader, distinct_spans
 from tests.conftest import DEMO_QUESTION, SAMPLE_ARTICLE
 
 
@@ -31,6 +31,21 @@ def test_shipped_reader_answers_the_seed_question(reader):
     assert text[best.document_offset.start : best.document_offset.end] == best.data
     assert best.meta["answers"] and 0.0 < best.score <= 1.0
     assert [a.score for a in out["answers"]] == sorted((a.score for a in out["answers"]), reverse=True)
+
+
+def test_a_passage_offers_distinct_spans_best_first(reader):
+    text = SAMPLE_ARTICLE.read_text()
+    out = reader.run(query=DEMO_QUESTION, documents=[Document(content=text)], top_k=50)
+    spans = sorted((a.document_offset.start, a.document_offset.end) for a in out["answers"])
+    assert len(spans) == reader.answers_per_document
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+
+
+def test_distinct_spans_keeps_the_better_of_two_that_overlap():
+    scored = {(10, 30): 5.0, (13, 30): 6.0, (40, 50): 1.0, (29, 45): 4.0, (60, 70): 0.5}
+    assert distinct_spans(scored, 3) == [((13, 30), 6.0), ((40, 50), 1.0), ((60, 70), 0.5)]
+    assert distinct_spans(scored, 1) == [((13, 30), 6.0)]
+    assert distinct_spans({}, 3) == []
 
 
 def test_reader_abstains_on_an_unrelated_question(reader):

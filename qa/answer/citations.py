@@ -1,8 +1,11 @@
 """Turn the reader's chunk-level answers into the answer contract (``qa.answer.contract``), with citations into sources.
 
 Every answer is re-anchored in its source's stored text (chunk offset + span offset) and checked:
-``text[start:end] == answer`` must hold, or the answer is dropped. The same span found in two
-overlapping chunks is one answer (its best score). ``context`` is the sentence(s) around it.
+``text[start:end] == answer`` must hold, or the answer is dropped. Spans that overlap in a
+source are one answer, the best-scored: the same span found in two overlapping chunks, and the
+near-copies a reader offers ("midnight local time" inside "at midnight local time (4:00 p.m."), so
+the candidates a user sees are distinct alternatives (as Haystack's ``overlap_threshold``).
+``context`` is the sentence(s) around it.
 """
 
 from __future__ import annotations
@@ -36,9 +39,9 @@ class CitedAnswerBuilder(HoldsDocumentStore):
     @component.output_types(result=dict)
     def run(self, query: str, answers: list[ExtractedAnswer], no_answer: bool, top_k: int = 5) -> dict[str, Any]:
         sources: dict[str, Any] = {}
-        merged: dict[tuple[str, int, int], CitedAnswer] = {}
+        kept: list[CitedAnswer] = []
         passes: dict[tuple[str, int, int], bool] = {}  # the reader's own answer/abstain verdict per span
-        for answer in answers:
+        for answer in sorted(answers, key=lambda a: a.score, reverse=True):
             chunk = answer.document
             source_id = chunk.meta.get("source_id")
             if source_id not in sources:
@@ -51,17 +54,16 @@ class CitedAnswerBuilder(HoldsDocumentStore):
             if source.text[start:end] != answer.data:
                 log.error("dropping an answer whose offsets do not match its source %s", source_id)
                 continue
-            key = (source_id, start, end)
-            if key in merged and merged[key]["score"] >= answer.score:
-                continue
+            if any(k["document_id"] == source_id and k["start"] < end and start < k["end"] for k in kept):
+                continue  # overlaps a better-scored answer in the same source
             context, context_start = sentence_context(source.text, start, end)
-            merged[key] = CitedAnswer(
+            kept.append(CitedAnswer(
                 answer=answer.data, score=round(float(answer.score), 4), document_id=source_id,
                 document_name=source.name, start=start, end=end, context=context, context_start=context_start,
                 chunk_id=chunk.id,
-            )
-            passes[key] = bool(answer.meta.get("answers", True))
-        ranked = sorted(merged.values(), key=lambda a: a["score"], reverse=True)[:top_k]
+            ))
+            passes[(source_id, start, end)] = bool(answer.meta.get("answers", True))
+        ranked = kept[:top_k]
         top = ranked[0] if ranked else None
         no_answer = no_answer or top is None or not passes[(top["document_id"], top["start"], top["end"])]
         return {"result": AnswerResult(question=query, no_answer=no_answer, answers=ranked)}
