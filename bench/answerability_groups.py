@@ -17,10 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is a package of the root
+
 import qa  # noqa: F401  (offline environment)
-from qa import paths
+from bench.heldout import add_tune_file_option, heldout_articles
 
 OVERLAP_BINS = [(0.0, 0.5, "< 50%"), (0.5, 0.75, "50–75%"), (0.75, 1.0, "75–99%"), (1.0, 1.01, "all")]
 GROUP_ORDER = ["no name or number", "all in the paragraph", "one missing", *(name for _, _, name in OVERLAP_BINS)]
@@ -82,21 +85,19 @@ def summarise(examples, margins: dict[str, float], grouping) -> dict[str, dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", action="append", required=True, help="reader folder (repeatable)")
-    parser.add_argument("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"))
+    add_tune_file_option(parser)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--output", type=Path, default=Path("bench/results/answerability-groups.json"))
     args = parser.parse_args()
-    if not Path(args.tune_file).exists():
-        parser.exit(1, f"no tune file at {args.tune_file}: the held-out articles come from it\n")
+    heldout = heldout_articles(parser, args.tune_file)
 
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
     from qa.training.evaluation import predict_margins
-    from qa.training.squad_data import examples_from, load_articles, split_articles
+    from qa.training.squad_data import examples_from
 
     torch.set_num_threads(args.threads)
-    _, heldout = split_articles(load_articles(args.tune_file), 5, 13)
     examples = examples_from(heldout)
     results = json.loads(args.output.read_text()) if args.output.exists() else {}
     for model_dir in args.model:

@@ -22,12 +22,15 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is a package of the root
+
 import qa  # noqa: F401  (offline environment)
-from qa import paths
+from bench.heldout import add_tune_file_option, cross_validated_row, heldout_articles
 
 VARIANTS = ("min null", "per window", "span mass")
 
@@ -49,7 +52,12 @@ def span_mass(start: np.ndarray, end: np.ndarray, offsets, max_tokens: int) -> f
 
 
 def variant_margins(model, tokenizer, examples, max_length: int, stride: int):
-    from qa.reading.span_decoder import MAX_ANSWER_TOKENS, best_spans, null_score, snap_to_words
+    from qa.reading.span_decoder import (
+        MAX_ANSWER_TOKENS,
+        best_spans,
+        null_score,
+        snap_to_words,
+    )
     from qa.reading.span_models import TorchSpanModel, span_logits
     from qa.reading.windows import make_windows
 
@@ -84,25 +92,21 @@ def variant_margins(model, tokenizer, examples, max_length: int, stride: int):
 
 
 def main() -> None:
+    from qa.training.squad_data import examples_from
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", action="append", required=True, help="reader folder (repeatable)")
-    parser.add_argument("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"))
+    add_tune_file_option(parser)
     parser.add_argument("--lengths", default="256:128,384:128", help="max_length:stride pairs")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--output", type=Path, default=Path("bench/results/decoding-variants.json"))
     args = parser.parse_args()
-    if not Path(args.tune_file).exists():
-        parser.exit(1, f"no tune file at {args.tune_file}: the held-out articles come from it\n")
+    examples = examples_from(heldout_articles(parser, args.tune_file))
 
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-    from qa.training.calibration import cross_validate
-    from qa.training.squad_data import examples_from, load_articles, split_articles
-
     torch.set_num_threads(args.threads)
-    _, heldout = split_articles(load_articles(args.tune_file), 5, 13)
-    examples = examples_from(heldout)
     results = json.loads(args.output.read_text()) if args.output.exists() else {}
     print("| reader | window (stride) | windows | variant | AUC | CV F1 | HasAns | NoAns |")
     print("|---|---|---|---|---|---|---|---|")
@@ -114,11 +118,7 @@ def main() -> None:
             max_length, stride = (int(x) for x in pair.split(":"))
             variants, n_windows = variant_margins(model, tokenizer, examples, max_length, stride)
             for name, (texts, margins) in variants.items():
-                cv = cross_validate(examples, texts, margins)
-                oof = cv["out_of_fold"]
-                row = {"windows": n_windows, "auc": cv["auc_answerable"], "cv_f1": round(oof["overall"]["f1"], 2),
-                       "hasans_f1": round(oof["HasAns"]["f1"], 2), "noans_f1": round(oof["NoAns"]["f1"], 2),
-                       "ece": cv["ece_out_of_fold"]}
+                row = {"windows": n_windows, **cross_validated_row(examples, texts, margins)}
                 rows[f"{max_length}:{stride} {name}"] = row
                 print(f"| {model_dir} | {max_length} ({stride}) | {n_windows} | {name} | {row['auc']} | "
                       f"{row['cv_f1']} | {row['hasans_f1']} | {row['noans_f1']} |", flush=True)

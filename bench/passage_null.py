@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa import paths  # noqa: E402
+from bench.heldout import add_tune_file_option, cross_validated_row, heldout_articles
 
 VARIANTS = ("shared null", "own null")
 
@@ -62,20 +62,16 @@ def main() -> None:
     from bench.rank_prior import read_all
     from qa.evaluation.squad_eval import index_paragraphs
     from qa.pipeline import READ_K, QAService
-    from qa.training.calibration import cross_validate
-    from qa.training.squad_data import examples_from, load_articles, split_articles
+    from qa.training.squad_data import examples_from
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reader-model", action="append", required=True, help="reader folder (repeatable)")
-    parser.add_argument("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"))
+    add_tune_file_option(parser)
     parser.add_argument("--heldout-seed", type=int, default=13)
     parser.add_argument("--read-k", type=int, default=READ_K)
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
-    if not Path(args.tune_file).exists():
-        parser.exit(1, f"no tune file at {args.tune_file}: the held-out articles come from it\n")
-
-    _, heldout = split_articles(load_articles(args.tune_file), 5, args.heldout_seed)
+    heldout = heldout_articles(parser, args.tune_file, args.heldout_seed)
     examples = examples_from(heldout)
     results = {"articles": [a["title"] for a in heldout], "read_k": args.read_k, "readers": {}}
     print("| reader | variant | held-out AUC | CV F1 | HasAns F1 | NoAns F1 | ECE |")
@@ -91,12 +87,7 @@ def main() -> None:
                 texts, margins = {}, {}
                 for example, (question, passages, nulls, spans) in zip(examples, outputs):
                     texts[example.qid], margins[example.qid] = decide(service.reader, passages, nulls, spans, variant)
-                cv = cross_validate(examples, texts, margins)
-                oof = cv["out_of_fold"]
-                rows[variant] = {"auc": cv["auc_answerable"], "cv_f1": round(oof["overall"]["f1"], 2),
-                                 "hasans_f1": round(oof["HasAns"]["f1"], 2), "noans_f1": round(oof["NoAns"]["f1"], 2),
-                                 "ece": cv["ece_out_of_fold"], "threshold": round(cv["threshold"], 3)}
-                r = rows[variant]
+                r = rows[variant] = cross_validated_row(examples, texts, margins)
                 print(f"| {model} | {variant} | {r['auc']} | {r['cv_f1']} | {r['hasans_f1']} | {r['noans_f1']} | "
                       f"{r['ece']} |", flush=True)
             results["readers"][model] = rows

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is a package of the root
+
 import qa  # noqa: F401  (offline environment)
-from qa import paths
+from bench.heldout import add_tune_file_option, cross_validated_row, heldout_articles
 
 
 class MeanOfLogits:
@@ -36,26 +39,25 @@ class MeanOfLogits:
 
 
 def main() -> None:
+    from qa.training.squad_data import examples_from
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", action="append", required=True, help="reader folder (repeatable, ≥ 2)")
-    parser.add_argument("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"))
+    add_tune_file_option(parser)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path, default=Path("bench/results/reader-ensemble.json"))
     args = parser.parse_args()
-    if not Path(args.tune_file).exists():
-        parser.exit(1, f"no tune file at {args.tune_file}: the held-out articles come from it\n")
+    if len(args.model) < 2:
+        parser.error("an ensemble needs two or more --model")
+    examples = examples_from(heldout_articles(parser, args.tune_file))
 
     import torch
     from transformers import AutoTokenizer
 
     from qa.reading.span_models import TorchSpanModel
-    from qa.training.calibration import cross_validate
     from qa.training.evaluation import predict_margins
-    from qa.training.squad_data import examples_from, load_articles, split_articles
 
     torch.set_num_threads(args.threads)
-    _, heldout = split_articles(load_articles(args.tune_file), 5, 13)
-    examples = examples_from(heldout)
     tokenizer = AutoTokenizer.from_pretrained(args.model[0])
     members = [TorchSpanModel(model_dir) for model_dir in args.model]
     runs = [(m, [model]) for m, model in zip(args.model, members)] + [(" + ".join(args.model), members)]
@@ -65,11 +67,7 @@ def main() -> None:
     for name, group in runs:
         span_model = group[0] if len(group) == 1 else MeanOfLogits(group)
         texts, margins = predict_margins(span_model, tokenizer, examples, 256, 128)
-        cv = cross_validate(examples, texts, margins)
-        oof = cv["out_of_fold"]
-        row = results[name] = {"auc": cv["auc_answerable"], "cv_f1": round(oof["overall"]["f1"], 2),
-                               "hasans_f1": round(oof["HasAns"]["f1"], 2), "noans_f1": round(oof["NoAns"]["f1"], 2),
-                               "ece": cv["ece_out_of_fold"]}
+        row = results[name] = cross_validated_row(examples, texts, margins)
         print(f"| {name} | {row['auc']} | {row['cv_f1']} | {row['hasans_f1']} | {row['noans_f1']} | {row['ece']} |",
               flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
