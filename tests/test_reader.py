@@ -33,7 +33,7 @@ def test_shipped_reader_answers_the_seed_question(reader):
     assert [a.score for a in out["answers"]] == sorted((a.score for a in out["answers"]), reverse=True)
 
 
-def test_a_passage_offers_distinct_spans_best_first(reader):
+def test_a_passage_offers_distinct_spans(reader):
     text = SAMPLE_ARTICLE.read_text()
     out = reader.run(query=DEMO_QUESTION, documents=[Document(content=text)], top_k=50)
     spans = sorted((a.document_offset.start, a.document_offset.end) for a in out["answers"])
