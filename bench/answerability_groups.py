@@ -30,21 +30,15 @@ GROUP_ORDER = ["no name or number", "all in the paragraph", "one missing", *(nam
 
 
 def auc(positives: list[float], negatives: list[float]) -> float | None:
-    """Probability that a random positive scores above a random negative (ties count half)."""
+    """The margin's ROC AUC for "answerable" (``qa.training.calibration.roc_auc``); None for a group
+    missing one of the two classes."""
+    import numpy as np
+
+    from qa.training.calibration import roc_auc
+
     if not positives or not negatives:
         return None
-    scored = sorted([(m, 1) for m in positives] + [(m, 0) for m in negatives])
-    wins, negatives_below, i = 0.0, 0, 0
-    while i < len(scored):
-        j = i
-        while j < len(scored) and scored[j][0] == scored[i][0]:
-            j += 1
-        tied_pos = sum(label for _, label in scored[i:j])
-        tied_neg = (j - i) - tied_pos
-        wins += tied_pos * (negatives_below + tied_neg / 2)
-        negatives_below += tied_neg
-        i = j
-    return wins / (len(positives) * len(negatives))
+    return roc_auc(np.array(positives + negatives), np.array([True] * len(positives) + [False] * len(negatives)))
 
 
 def mention_group(example) -> str:
