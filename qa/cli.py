@@ -427,7 +427,9 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
 
 
 @cli.command("train-reader")
-@click.option("--base-model", default=None, help="Encoder to start from [all-MiniLM-L6-v2 from its PyPI package].")
+@click.option("--base-model", default=None,
+              help="Encoder or reader to start from, or a saved delta (models/candidates/...) "
+                   "[all-MiniLM-L6-v2 from its PyPI package].")
 @click.option("--squad-train", default=str(paths.SHARED_DATA_DIR / "squad1.1-train.json.gz"), show_default=True)
 @click.option("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"), show_default=True)
 @click.option("--eval-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-sample.json"), show_default=True)
@@ -483,13 +485,17 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
 def train_reader(**options):
     """Train the extractive reader on SQuAD and ship it to models/reader/."""
     from qa.training.train_reader import TrainConfig, train
+    from qa.training.weight_delta import DeltaError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True,
                         handlers=[logging.StreamHandler(sys.stderr)])
     options["base_model"] = options["base_model"] or paths.embedder_model_path()
     options["hard_negatives"], options["hard_kind_rates"] = _hard_negative_kinds(options["hard_negatives"])
     options["command"] = ["qa", *sys.argv[1:]]
-    report = train(TrainConfig(**options))
+    try:
+        report = train(TrainConfig(**options))
+    except DeltaError as exc:  # a delta whose base is missing or another one
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"reader written to {options['output_dir']}: {report['results'].get('eval', {}).get('overall')}")
 
 

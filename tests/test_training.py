@@ -92,3 +92,39 @@ def test_train_reader_refuses_an_unknown_hard_negative_kind(tiny_data, tmp_path)
                     "--hard-negatives", "negation:often")
     assert result.returncode == 2
     assert "the rate of negation must be a number from 0 to 1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_reader_continues_from_a_saved_delta_and_refuses_one_without_its_base(tiny_data, tmp_path):
+    import shutil
+
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from qa.training.weight_delta import save_delta
+
+    common = ["train-reader", "--squad-train", str(tiny_data["train"]), "--tune-file", str(tiny_data["tune"]),
+              "--eval-file", str(tiny_data["eval"]), "--batch-size", "4", "--max-length", "64", "--stride", "16",
+              "--threads", "1", "--max-steps", "1", "--train-window-tokens", "48", "--freeze-layers", "2"]
+    first = run_qa(*common, "--output", str(tmp_path / "stage1"), "--run-dir", str(tmp_path / "run1"), timeout=600)
+    assert first.returncode == 0, first.stderr[-2000:]
+    base = tmp_path / "base"  # stage 1 with its top layer as it was before: a base for stage 1's delta
+    shutil.copytree(tmp_path / "stage1", base)
+    weights = load_file(str(base / "model.safetensors"))
+    name = next(k for k in weights if ".layer.5." in k)
+    weights[name] = weights[name] + torch.ones_like(weights[name])
+    save_file(weights, str(base / "model.safetensors"), metadata={"format": "pt"})
+    info = save_delta(tmp_path / "stage1", base, tmp_path / "delta")
+    assert info["changed_tensors"] == 1
+
+    second = run_qa(*common, "--base-model", str(tmp_path / "delta"), "--output", str(tmp_path / "stage2"),
+                    "--run-dir", str(tmp_path / "run2"), timeout=600)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "rebuilt from its delta" in second.stderr
+    rebuilt = load_file(str(tmp_path / "run2" / "base-model" / "model.safetensors"))
+    assert torch.equal(rebuilt[name], load_file(str(tmp_path / "stage1" / "model.safetensors"))[name])
+
+    shutil.rmtree(base)
+    orphan = run_qa(*common, "--base-model", str(tmp_path / "delta"), "--output", str(tmp_path / "stage3"),
+                    "--run-dir", str(tmp_path / "run3"), timeout=600)
+    assert orphan.returncode == 1
+    assert "is missing; pass the folder it was made from" in orphan.stderr and "Traceback" not in orphan.stderr

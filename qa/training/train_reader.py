@@ -19,6 +19,7 @@ from pathlib import Path
 
 from qa.reading import READER_CONFIG
 from qa.training.squad_data import build_training_mix, examples_from, load_articles, mix_composition, split_articles
+from qa.training.weight_delta import DELTA_INFO, restore_delta
 
 log = logging.getLogger("qa.train")
 
@@ -149,6 +150,10 @@ def train(cfg: TrainConfig) -> dict:
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     checkpoint_path = run_dir / "checkpoint.pt"
+    base_model = cfg.base_model
+    if (Path(base_model) / DELTA_INFO).is_file():  # a committed stage's delta: rebuild it on its base first
+        base_model = str(restore_delta(base_model, run_dir / "base-model"))
+        log.info("base %s rebuilt from its delta in %s", cfg.base_model, base_model)
 
     t0 = time.time()
     tune_train, tune_heldout = split_articles(load_articles(cfg.tune_file), cfg.heldout_articles, cfg.heldout_seed)
@@ -159,7 +164,7 @@ def train(cfg: TrainConfig) -> dict:
         cfg.modifier_distractor_rate, cfg.hard_kind_rates,
     )
     composition = mix_composition(mix)
-    tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base_model)
     windows = make_training_windows(tokenizer, mix, cfg)
     lengths = [len(w.window.input_ids) for w in windows]
     batches = []
@@ -176,7 +181,7 @@ def train(cfg: TrainConfig) -> dict:
     )
 
     # fp32 master weights even when starting from a shipped fp16 reader (--base-model models/reader)
-    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32).to(device)
+    model = AutoModelForQuestionAnswering.from_pretrained(base_model, dtype=torch.float32).to(device)
     trainable = freeze(model, cfg.freeze_embeddings, cfg.freeze_layers)
     log.info("training %d of %d weights", trainable, sum(p.numel() for p in model.parameters()))
     optimizer = make_optimizer(model, cfg)
