@@ -6,6 +6,7 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
+from qa import paths
 from qa.training.weight_delta import DeltaError, restore_delta, save_delta
 
 
@@ -63,3 +64,18 @@ def test_a_delta_needs_one_architecture(base_and_model, tmp_path):
     other = _reader(tmp_path / "other", {"embeddings": torch.zeros(50, 8).half()})
     with pytest.raises(DeltaError, match="not one architecture"):
         save_delta(other, base, tmp_path / "delta")
+
+
+CANDIDATES = sorted((paths.PROJECT_ROOT / "models" / "candidates").glob("*/delta.json"))
+
+
+@pytest.mark.parametrize("info", CANDIDATES, ids=[info.parent.name for info in CANDIDATES])
+def test_each_kept_candidate_rebuilds_on_its_base_from_any_folder(info, tmp_path, monkeypatch):
+    base = paths.PROJECT_ROOT / json.loads(info.read_text())["base"]
+    if not (base / "model.safetensors").is_file():
+        pytest.skip(f"the candidates' base {base} is absent (no ../shared beside this clone)")
+    monkeypatch.chdir(tmp_path)  # the recorded base path is relative to the project root, not here
+    out = restore_delta(info.parent, tmp_path / "rebuilt")  # checks the rebuilt tensors' digest
+    config = json.loads((out / "reader_config.json").read_text())
+    assert config == json.loads((info.parent / "reader_config.json").read_text())
+    assert (out / "tokenizer.json").is_file()

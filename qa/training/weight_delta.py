@@ -91,6 +91,16 @@ def save_delta(model_dir: str | Path, base_dir: str | Path, output_dir: str | Pa
     return info
 
 
+def _locate_base(base_dir: Path) -> Path:
+    """A relative base as recorded (``../shared/checkpoints/...``) is relative to the project root,
+    wherever the command runs from; one that exists from the working directory wins."""
+    if base_dir.is_absolute() or (base_dir / WEIGHTS).is_file():
+        return base_dir
+    from qa import paths
+
+    return paths.PROJECT_ROOT / base_dir
+
+
 def restore_delta(delta_dir: str | Path, output_dir: str | Path, base_dir: str | Path | None = None) -> Path:
     """Rebuild the full reader of ``delta_dir`` in ``output_dir`` from its base (the one recorded
     in ``delta.json`` unless ``base_dir`` is given); the result is the saved model, bit for bit."""
@@ -101,7 +111,7 @@ def restore_delta(delta_dir: str | Path, output_dir: str | Path, base_dir: str |
     if not info_path.is_file():
         raise DeltaError(f"{delta_dir} has no {DELTA_INFO}: not a saved delta")
     info = json.loads(info_path.read_text())
-    base_dir = Path(base_dir or info["base"])
+    base_dir = _locate_base(Path(base_dir or info["base"]))
     if not (base_dir / WEIGHTS).is_file():
         raise DeltaError(f"the base {base_dir} is missing; pass the folder it was made from")
     if file_sha256(base_dir / WEIGHTS) != info["base_sha256"]:
