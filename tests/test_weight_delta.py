@@ -7,7 +7,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from qa import paths
-from qa.training.weight_delta import DeltaError, restore_delta, save_delta
+from qa.training.weight_delta import WEIGHTS, DeltaError, restore_delta, save_delta
 
 
 def _reader(folder, weights, files=None):
@@ -72,7 +72,7 @@ CANDIDATES = sorted((paths.PROJECT_ROOT / "models" / "candidates").glob("*/delta
 @pytest.mark.parametrize("info", CANDIDATES, ids=[info.parent.name for info in CANDIDATES])
 def test_each_kept_candidate_rebuilds_on_its_base_from_any_folder(info, tmp_path, monkeypatch):
     base = paths.PROJECT_ROOT / json.loads(info.read_text())["base"]
-    if not (base / "model.safetensors").is_file():
+    if not (base / WEIGHTS).is_file():
         pytest.skip(f"the candidates' base {base} is absent (no ../shared beside this clone)")
     monkeypatch.chdir(tmp_path)  # the recorded base path is relative to the project root, not here
     out = restore_delta(info.parent, tmp_path / "rebuilt")  # checks the rebuilt tensors' digest

@@ -15,6 +15,8 @@ import json
 import shutil
 from pathlib import Path
 
+from qa import paths
+
 WEIGHTS = "model.safetensors"
 DELTA_WEIGHTS = "delta.safetensors"
 DELTA_INFO = "delta.json"
@@ -96,8 +98,6 @@ def _locate_base(base_dir: Path) -> Path:
     wherever the command runs from; one that exists from the working directory wins."""
     if base_dir.is_absolute() or (base_dir / WEIGHTS).is_file():
         return base_dir
-    from qa import paths
-
     return paths.PROJECT_ROOT / base_dir
 
 
