@@ -97,8 +97,8 @@ def test_the_retrieval_rank_weighs_in_only_across_passages_and_never_decides_abs
     passages = [Document(content="The keeper of the lighthouse at Amber Heron Point is Amara Albright."),
                 Document(content="The keeper of the lighthouse at Red Otter Point is Hugo Brennan.")]
     question = "Who is the keeper of the lighthouse at Amber Heron Point?"
-    runs = {penalty: SpanReader(backend="onnx", rank_penalty=penalty, support_weight=0.0)
-            .run(query=question, documents=passages, top_k=50) for penalty in (0.0, 1.0, 100.0)}
+    runs = {penalty: SpanReader(backend="onnx", rank_penalty=penalty).run(query=question, documents=passages, top_k=50)
+            for penalty in (0.0, 1.0, 100.0)}
     for penalty, out in runs.items():
         for answer in out["answers"]:
             rank = passages.index(answer.document)
@@ -106,35 +106,5 @@ def test_the_retrieval_rank_weighs_in_only_across_passages_and_never_decides_abs
         assert [a.score for a in out["answers"]] == sorted((a.score for a in out["answers"]), reverse=True)
     assert runs[0.0]["no_answer"] == runs[1.0]["no_answer"] == runs[100.0]["no_answer"]
     assert runs[100.0]["answers"][0].document is passages[0]  # a near-tie goes to the better-ranked passage
-    one = SpanReader(backend="onnx", rank_penalty=100.0, support_weight=0.0).run(query=question, documents=passages[1:],
-                                                                                  top_k=50)
+    one = SpanReader(backend="onnx", rank_penalty=100.0).run(query=question, documents=passages[1:], top_k=50)
     assert [a.meta["margin"] for a in one["answers"]] == [a.meta["reader_margin"] for a in one["answers"]]
-
-
-def test_sentence_support_orders_candidates_by_meaning_and_never_decides_abstention():
-    """A span gives up ``support_weight * (best likeness - its sentence's)``: the verdict and the
-    best-supported span's margin do not move with the weight, and a large weight puts a span of
-    the sentence closest to the question first."""
-    text = SAMPLE_ARTICLE.read_text()
-    passages = [Document(content=p) for p in text.split("\n\n") if p.strip()]
-    runs = {weight: SpanReader(backend="onnx", support_weight=weight)
-            .run(query=DEMO_QUESTION, documents=passages, top_k=50) for weight in (0.0, 8.0, 100.0)}
-    for weight, out in runs.items():
-        answers = out["answers"]
-        best_support = max(a.meta["support"] for a in answers)
-        for answer in answers:
-            rank = passages.index(answer.document)
-            expected = answer.meta["reader_margin"] - 0.25 * rank - weight * (best_support - answer.meta["support"])
-            assert answer.meta["margin"] == pytest.approx(expected, abs=1e-3)
-            assert -1.0 <= answer.meta["support"] <= 1.0
-        assert [a.score for a in answers] == sorted((a.score for a in answers), reverse=True)
-    assert runs[0.0]["no_answer"] == runs[8.0]["no_answer"] == runs[100.0]["no_answer"]
-    assert all(a.meta["support"] == 0.0 for a in runs[0.0]["answers"])
-    top = runs[100.0]["answers"][0]
-    assert top.meta["support"] == max(a.meta["support"] for a in runs[100.0]["answers"])
-    assert top.meta["margin"] == pytest.approx(top.meta["reader_margin"] - 0.25 * passages.index(top.document))
-
-
-def test_support_weight_must_not_be_negative():
-    with pytest.raises(ValueError, match="support_weight"):
-        SpanReader(support_weight=-1.0)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.ingest.sentences import sentence_context
+from qa.answer.citations import sentence_context
 from qa.reading.span_decoder import best_spans, null_score, snap_to_words
 from qa.reading.windows import make_windows
 from qa.training.features import label_window

@@ -17,11 +17,18 @@ from haystack import component
 from haystack.dataclasses import ExtractedAnswer
 
 from qa.answer.contract import AnswerResult, CitedAnswer
-from qa.ingest.sentences import sentence_context
+from qa.ingest.sentences import sentence_spans
 from qa.store import SQLDocumentStore
 from qa.store.serialization import HoldsDocumentStore
 
 log = logging.getLogger(__name__)
+
+
+def sentence_context(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence(s) covering ``text[start:end]`` and the offset where they begin."""
+    spans = [s for s in sentence_spans(text) if s[0] < end and s[1] > start] or [(start, end)]
+    lo, hi = min(spans[0][0], start), max(spans[-1][1], end)
+    return text[lo:hi], lo
 
 
 @component

@@ -39,13 +39,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_context(text: str, start: int, end: int) -> tuple[str, int]:
-    """The sentence(s) covering ``text[start:end]`` and the offset where they begin."""
-    spans = [s for s in sentence_spans(text) if s[0] < end and s[1] > start] or [(start, end)]
-    lo, hi = min(spans[0][0], start), max(spans[-1][1], end)
-    return text[lo:hi], lo
-
-
 def _next_starts_sentence(text: str, pos: int) -> bool:
     rest = text[pos : pos + 4].lstrip()
     return not rest or not rest[0].islower()

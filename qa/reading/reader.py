@@ -17,14 +17,6 @@ first; the prior settles such near-ties (``rank_penalty`` in reader_config.json,
 ``DEFAULT_RANK_PENALTY``, measured in bench/rank_prior.py), and a span from a lower passage shows
 the lower confidence. Whether to answer at all is still the reader's own call: the best
 unpenalised margin against the threshold, as tuned. One passage (reader mode) is unchanged.
-
-Which candidate comes first also weighs its sentence's likeness to the question
-(qa.reading.support): a span gives up ``support_weight · (best likeness − its sentence's)``. The
-reader matches words ("a pause in fighting ... slated to begin at midnight" for "When did fighting
-start?"); the retriever's sentence encoder compares meanings ("since fighting broke out ... on
-the morning of September 27" is the closer sentence). Like the rank prior it moves only the
-order and the shown confidence, never the verdict (``support_weight`` in reader_config.json,
-else ``DEFAULT_SUPPORT_WEIGHT``, measured in bench/sentence_support.py).
 """
 
 from __future__ import annotations
@@ -42,15 +34,12 @@ from qa.paths import reader_model_path
 from qa.reading import READER_CONFIG
 from qa.reading.confidence import answer_confidence
 from qa.reading.span_decoder import best_spans, null_score, snap_to_words
-from qa.ingest.sentences import sentence_context
 from qa.reading.span_models import BACKENDS, load_span_model, span_logits
-from qa.reading.support import SentenceSupport
 from qa.reading.windows import make_windows
 
 
 CANDIDATES_PER_ANSWER = 4  # spans decoded per answer wanted, so that enough distinct ones remain
 DEFAULT_RANK_PENALTY = 0.25  # bench/RESULTS.md "Near-ties between passages": held-out tune F1 +0.6; 1.0 flips the demo answer
-DEFAULT_SUPPORT_WEIGHT = 8.0  # bench/RESULTS.md "Sentence support": held-out open-mode span F1 +1.1 (stage 2), +0.5 (stage 23)
 
 
 def distinct_spans(scored: dict[tuple[int, int], float], limit: int) -> list[tuple[tuple[int, int], float]]:
@@ -69,8 +58,7 @@ def distinct_spans(scored: dict[tuple[int, int], float], limit: int) -> list[tup
 class SpanReader:
     def __init__(self, model: str | None = None, top_k: int = 5, answers_per_document: int = 3,
                  no_answer_threshold: float | None = None, batch_size: int = 16, backend: str | None = None,
-                 read_first: int | None = None, stop_score: float = 0.9, rank_penalty: float | None = None,
-                 support_weight: float | None = None):
+                 read_first: int | None = None, stop_score: float = 0.9, rank_penalty: float | None = None):
         self.model = reader_model_path(model)  # fails with instructions when missing
         self.backend = backend or paths.READER_BACKEND
         if self.backend not in BACKENDS:
@@ -84,13 +72,6 @@ class SpanReader:
         self.rank_penalty = (
             rank_penalty if rank_penalty is not None else float(config.get("rank_penalty", DEFAULT_RANK_PENALTY))
         )
-        self.support_weight = (
-            support_weight if support_weight is not None
-            else float(config.get("support_weight", DEFAULT_SUPPORT_WEIGHT))
-        )
-        if self.support_weight < 0:
-            raise ValueError(f"support_weight must be 0 or more, not {self.support_weight}")
-        self._support = SentenceSupport() if self.support_weight else None
         self.max_length = int(config.get("max_length", 256))
         self.stride = int(config.get("stride", 128))
         self.top_k = top_k
@@ -105,7 +86,7 @@ class SpanReader:
         return default_to_dict(self, model=self.model, top_k=self.top_k, answers_per_document=self.answers_per_document,
                                no_answer_threshold=self.no_answer_threshold, batch_size=self.batch_size,
                                backend=self.backend, read_first=self.read_first, stop_score=self.stop_score,
-                               rank_penalty=self.rank_penalty, support_weight=self.support_weight)
+                               rank_penalty=self.rank_penalty)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "SpanReader":
@@ -117,8 +98,6 @@ class SpanReader:
 
             self._tokenizer = AutoTokenizer.from_pretrained(self.model)
             self._model = load_span_model(self.model, self.backend, paths.CACHE_DIR)
-        if self._support is not None:
-            self._support.warm_up()
 
     def _read(self, query: str, documents: list[Document]) -> tuple[list[float], list[list]]:
         """Run the network over the documents' windows: each document's lowest no-answer score
@@ -138,36 +117,25 @@ class SpanReader:
         # recipe the threshold was tuned with), every span is weighed against the strongest
         # no-answer evidence among all passages read; later passages give up their rank's prior.
         null = min(nulls)
-        found_spans = []  # (passage rank, document, start, end, reader margin)
+        answers = []
         for rank, (doc, found) in enumerate(zip(documents, spans)):
             best: dict[tuple[int, int], float] = {}
             for span in found:  # the same span seen in two windows keeps its best score
                 key = snap_to_words(doc.content, span.char_start, span.char_end)
                 best[key] = max(best.get(key, -math.inf), span.score)
-            found_spans += [(rank, doc, start, end, score - null)
-                            for (start, end), score in distinct_spans(best, self.answers_per_document)]
-        likeness = self._likeness(query, found_spans)
-        top = max(likeness, default=0.0)
-        answers = []
-        for (rank, doc, start, end, reader_margin), like in zip(found_spans, likeness):
-            margin = reader_margin - self.rank_penalty * rank - self.support_weight * (top - like)
-            answers.append(ExtractedAnswer(
-                query=query, score=answer_confidence(margin, self.no_answer_threshold, self.calibration),
-                data=doc.content[start:end], document=doc, document_offset=ExtractedAnswer.Span(start, end),
-                meta={"margin": margin, "reader_margin": reader_margin, "support": like},
-            ))
+            for (start, end), score in distinct_spans(best, self.answers_per_document):
+                reader_margin = score - null
+                margin = reader_margin - self.rank_penalty * rank
+                answers.append(ExtractedAnswer(
+                    query=query, score=answer_confidence(margin, self.no_answer_threshold, self.calibration),
+                    data=doc.content[start:end], document=doc, document_offset=ExtractedAnswer.Span(start, end),
+                    meta={"margin": margin, "reader_margin": reader_margin},
+                ))
         # answer or abstain: one verdict for the question, from the best span's own margin
         answerable = any(a.meta["reader_margin"] > self.no_answer_threshold for a in answers)
         for answer in answers:
             answer.meta["answers"] = answerable
         return answers
-
-    def _likeness(self, query: str, found_spans: list[tuple]) -> list[float]:
-        """Each span's sentence's likeness to the question (all 0 when support is off or moot)."""
-        if self._support is None or len(found_spans) < 2:
-            return [0.0] * len(found_spans)
-        sentences = [sentence_context(doc.content, start, end)[0] for _, doc, start, end, _ in found_spans]
-        return self._support.likeness(query, sentences)
 
     @component.output_types(answers=list[ExtractedAnswer], no_answer=bool)
     def run(self, query: str, documents: list[Document], top_k: int | None = None) -> dict[str, Any]:
