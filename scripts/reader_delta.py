@@ -4,7 +4,7 @@
         --base ../shared/checkpoints/reader-stage3b --output models/candidates/reader-stage24
     .venv/bin/python scripts/reader_delta.py restore models/candidates/reader-stage24 --output train-runs/reader24-out
 
-Unshipped CPU stages live only on the session's machine; their deltas (a third of the weights)
+Unshipped CPU stages live only on the session's machine; their deltas (a third to a half of the weights)
 are small enough to commit, so the next session continues from them (``qa.training.weight_delta``).
 """
 
