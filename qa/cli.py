@@ -446,6 +446,8 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
 @click.option("--stride", type=int, default=128, show_default=True)
 @click.option("--lr", "learning_rate", type=float, default=1e-4, show_default=True)
 @click.option("--threads", type=int, default=None, help="torch threads [all cores]")
+@click.option("--prep-workers", type=click.IntRange(1, 256), default=None,
+              help="Processes tokenising the training mix; the windows are the same however many [all cores].")
 @click.option("--checkpoint-minutes", type=float, default=5.0, show_default=True)
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--heldout-seed", type=int, default=13, show_default=True,

@@ -1,58 +1,119 @@
 #!/usr/bin/env bash
 # One prepared reader-training run for a lent GPU machine (the library's `device` tool), in three steps:
 #
-#   1. here:       scripts/train-on-gpu.sh prepare
-#                  copies the SQuAD files into train-runs/gpu-data/ (ignored; it travels with `carry`)
-#   2. device run: command "bash scripts/train-on-gpu.sh train", carry ["train-runs/gpu-data"], timeout_s 540
-#                  continues from models/reader with the GPU recipe (bf16, batch 64, length 384, 2 epochs,
-#                  the rule-made hard negatives of qa.training.hard_negatives and the distractor copies of
-#                  qa.training.distractors in the mix, bounded by
-#                  GPU_MINUTES) and returns the result as a split tar in $OUT
+#   1. here:       scripts/train-on-gpu.sh prepare [BASE]
+#                  BASE: the reader to continue (default: the newest models/candidates/reader-stageN, a
+#                  delta rebuilt on ../shared/checkpoints/reader-stage3b; or models/reader, or any reader
+#                  folder). Writes train-runs/gpu-base (the full reader) and train-runs/gpu-data (the SQuAD
+#                  files), both ignored, and takes models/reader and models/candidates out of what travels
+#                  (git index + .git/info/exclude; the files stay on disk): the repository's models alone
+#                  are over the 64 MiB that a device call may carry. Prints what travels and the call.
+#   2. device run: command "bash scripts/train-on-gpu.sh train", carry ["train-runs/gpu-data",
+#                  "train-runs/gpu-base"], timeout_s 480: bf16, batch 64, length 384, GPU_EPOCHS (2) over the
+#                  whole mix (SQuAD 1.1, the tune articles' unanswerables ×4, rule-made hard negatives of
+#                  qa.training.hard_negatives, distractor copies of qa.training.distractors), bounded by
+#                  GPU_MINUTES (5) of training, the learning rate at zero by whichever ends first; returns
+#                  the reader as a split tar in $OUT with its report and log.
 #   3. here:       scripts/train-on-gpu.sh unpack FOLDER_WITH_PARTS [DEST]
-#                  joins the parts into DEST (default train-runs/gpu-out); compare its training_report.json
-#                  with models/reader's; ship it only if it scores higher on the evaluation sample AND still
-#                  answers the seed question (tests/test_reader.py); run `qa check-int8 --reader-model DEST`
-#                  here to record whether it may run in int8 (the GPU run skips that check).
+#                  puts models/ back into the repository (also `scripts/train-on-gpu.sh restore-tree` alone,
+#                  e.g. after a failed call: never commit while models/ is taken out), then joins the parts
+#                  into DEST (default train-runs/gpu-out). Ship it only under the reader issue's rule (beats
+#                  models/reader on the evaluation sample AND answers the demo question); run
+#                  `qa check-int8 --reader-model DEST` here (the GPU run skips that check).
 #
-# The GPU machine has torch, transformers, tokenizers, numpy and click but not Haystack; the training code
-# needs only those. The base encoder's own package is too large to travel beside the repository (64 MiB),
-# so a GPU run continues from the shipped reader; its held-out articles stay the same (--heldout-seed 13).
-# To continue a better unshipped CPU stage instead, carry its folder too and name it, e.g. command
-# "GPU_BASE_MODEL=train-runs/reader10-out bash scripts/train-on-gpu.sh train" with carry
-# ["train-runs/gpu-data", "train-runs/reader10-out"] (about 54 MB of the 64 MiB that travel).
+# The GPU machine has torch, transformers, tokenizers, numpy, scikit-learn, safetensors and click but not
+# Haystack; the training code needs only those. It has 16 cores: the mix is tokenised by all of them.
+# GPU_REQUIRE_CUDA=0, GPU_DATA, GPU_BASE, GPU_WORK, GPU_EXTRA_ARGS and PYTHON exist for the CPU dry run in
+# tests/test_gpu_script.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DATA=train-runs/gpu-data
+DATA=${GPU_DATA:-train-runs/gpu-data}
+BASE=${GPU_BASE:-train-runs/gpu-base}
+PYTHON=${PYTHON:-python3}  # the GPU machine's python3 holds torch
+HIDDEN=(models/reader models/candidates)
+EXCLUDE=.git/info/exclude
+MARK="hidden by scripts/train-on-gpu.sh prepare"  # begins and ends the block it adds to $EXCLUDE
+
+travelling_bytes() {  # what a device call sends: tracked and untracked-not-ignored files, plus the carried paths
+    { git ls-files -z --cached --others --exclude-standard | xargs -0 -r stat -c %s 2>/dev/null || true
+      find "$DATA" "$BASE" -type f -printf '%s\n' 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}'
+}
+
+restore_tree() {
+    git reset -q -- "${HIDDEN[@]}"
+    if [ -f "$EXCLUDE" ]; then
+        sed -i "\\|^# begin $MARK\$|,\\|^# end $MARK\$|d" "$EXCLUDE"
+    fi
+}
+
+newest_candidate() {
+    find models/candidates -maxdepth 1 -name 'reader-stage*' -type d 2>/dev/null | sort -V | tail -1
+}
 
 case "${1:-}" in
 prepare)
     SHARED=${QA_SHARED_DATA:-../shared/data}
+    SOURCE=${2:-$(newest_candidate)}
+    [ -n "$SOURCE" ] || { echo "no reader to continue: name one (models/reader, models/candidates/...)" >&2; exit 2; }
     mkdir -p "$DATA"
     cp "$SHARED/squad1.1-train.json.gz" "$SHARED/squad2-dev-tune.json.gz" "$SHARED/squad2-dev-sample.json" "$DATA/"
-    du -sh "$DATA"
+    rm -rf "$BASE"
+    if [ -f "$SOURCE/delta.json" ]; then
+        .venv/bin/python scripts/reader_delta.py restore "$SOURCE" --output "$BASE" >/dev/null
+    else
+        cp -r "$SOURCE" "$BASE"
+    fi
+    rm -f "$BASE"/*.onnx "$BASE"/training_report.stage*.json
+    echo "$SOURCE" >"$BASE/CONTINUED_FROM"
+    restore_tree  # idempotent: a second prepare does not stack the marks
+    git rm -r -q --cached "${HIDDEN[@]}"
+    mkdir -p "$(dirname "$EXCLUDE")"
+    { echo "# begin $MARK"; printf '/%s/\n' "${HIDDEN[@]}"; echo "# end $MARK"; } >>"$EXCLUDE"
+    bytes=$(travelling_bytes)
+    echo "base: $SOURCE -> $BASE; data: $DATA"
+    echo "travels: $((bytes / 1048576)) MiB of 64 (models/reader and models/candidates taken out of git's view;"
+    echo "  run 'scripts/train-on-gpu.sh restore-tree' or 'unpack' before any commit)"
+    if [ "$bytes" -ge $((64 * 1048576)) ]; then
+        restore_tree
+        echo "too much would travel; models/ put back" >&2
+        exit 1
+    fi
+    echo 'device call: run(command="bash scripts/train-on-gpu.sh train", carry=["train-runs/gpu-data", "train-runs/gpu-base"], timeout_s=480)'
     ;;
 train)
     : "${OUT:?OUT is unset: run this through the device tool}"
-    export PYTHONPATH=. PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=true  # 16 cores there: tokenise the mix in parallel
-    python3 -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print(torch.cuda.get_device_name())"
-    python3 -m qa.cli train-reader --base-model "${GPU_BASE_MODEL:-models/reader}" \
+    WORK=${GPU_WORK:-/tmp}
+    export PYTHONPATH=.${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false  # worker processes tokenise instead
+    if [ "${GPU_REQUIRE_CUDA:-1}" = 1 ]; then
+        "$PYTHON" -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print(torch.cuda.get_device_name())"
+    fi
+    [ -f "$BASE/config.json" ] || { echo "no $BASE: run 'scripts/train-on-gpu.sh prepare' here and carry it" >&2; exit 2; }
+    echo "continuing $(cat "$BASE/CONTINUED_FROM" 2>/dev/null || echo "$BASE")"
+    # shellcheck disable=SC2086  # GPU_EXTRA_ARGS is a list of options
+    "$PYTHON" -m qa.cli train-reader --base-model "$BASE" \
         --squad-train "$DATA/squad1.1-train.json.gz" --tune-file "$DATA/squad2-dev-tune.json.gz" \
         --eval-file "$DATA/squad2-dev-sample.json" \
         --seed "${GPU_SEED:-53}" --heldout-seed 13 --tune-repeats "${GPU_TUNE_REPEATS:-4}" \
         --hard-negatives "${GPU_HARD_NEGATIVES:-entity_swap,negation,antonym,sibling_paragraph,answer_sentence_removed}" --hard-rate 0.25 \
         --distractor-rate "${GPU_DISTRACTOR_RATE:-0.5}" --word-distractor-rate "${GPU_WORD_DISTRACTOR_RATE:-0.5}" \
         --predicate-distractor-rate "${GPU_PREDICATE_DISTRACTOR_RATE:-1.0}" --headline-rate "${GPU_HEADLINE_RATE:-0}" \
-        --modifier-distractor-rate "${GPU_MODIFIER_DISTRACTOR_RATE:-0}" \
-        --lr "${GPU_LR:-1e-4}" --time-budget "${GPU_MINUTES:-4}" \
-        --output /tmp/reader-gpu --run-dir /tmp/reader-gpu-run 2>&1 | tee "$OUT/train.log"
-    cp /tmp/reader-gpu/training_report.json "$OUT/"
+        --modifier-distractor-rate "${GPU_MODIFIER_DISTRACTOR_RATE:-1.0}" \
+        --epochs "${GPU_EPOCHS:-2}" --batch-size 64 --max-length 384 \
+        --lr "${GPU_LR:-5e-5}" --time-budget "${GPU_MINUTES:-5}" ${GPU_EXTRA_ARGS:-} \
+        --output "$WORK/reader-gpu" --run-dir "$WORK/reader-gpu-run" 2>&1 | tee "$OUT/train.log"
+    cp "$WORK/reader-gpu/training_report.json" "$OUT/"
     # $OUT returns files of at most 16 MiB: the fp16 weights travel as a tar in parts
-    tar -C /tmp -cf - reader-gpu | split -b 15M - "$OUT/reader-gpu.tar.part-"
+    tar -C "$WORK" -cf - reader-gpu | split -b 15M - "$OUT/reader-gpu.tar.part-"
     ls -l "$OUT"
+    ;;
+restore-tree)
+    restore_tree
+    git status --short -- "${HIDDEN[@]}"
     ;;
 unpack)
     SRC=${2:?usage: $0 unpack FOLDER_WITH_PARTS [DEST]}
     DEST=${3:-train-runs/gpu-out}
+    restore_tree
     mkdir -p "$DEST"
     cat "$SRC"/reader-gpu.tar.part-* | tar -xf - -C "$DEST" --strip-components=1
     echo "unpacked into $DEST:"
@@ -60,7 +121,7 @@ unpack)
     echo "next: .venv/bin/qa check-int8 --reader-model $DEST   (records whether it may run in int8)"
     ;;
 *)
-    sed -n '2,16p' "$0" >&2
+    sed -n '2,23p' "$0" >&2
     exit 2
     ;;
 esac

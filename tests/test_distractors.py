@@ -176,3 +176,17 @@ def test_the_modifier_variant_feeds_the_training_mix_by_its_rate():
     assert first == distractor_examples([article], 1.0, seed=5, subject="modifier") and len(first) == 1
     mix = build_training_mix([article], [], None, 0, 0.0, seed=5, modifier_distractor_rate=1.0)
     assert mix_composition(mix) == {"answerable": 1, "distractor_modifier": 1}
+
+
+def test_the_mix_is_the_same_whether_its_generators_run_in_one_process_or_several():
+    """--prep-workers only changes how fast the mix is made, never what is in it."""
+    articles = [ARTICLE, {"title": "War", "paragraphs": [
+        {"context": WAR, "qas": [{"id": "w", "question": "When did fighting break out?",
+                                  "answers": [{"text": "September 27", "answer_start": WAR.index("September 27")}]}]},
+        {"context": "A protest over trade began on March 3.", "qas": []}]}]
+    rates = dict(hard_kinds=("entity_swap", "negation", "sibling_paragraph"), hard_rate=1.0, distractor_rate=1.0,
+                 word_distractor_rate=1.0, predicate_distractor_rate=1.0, modifier_distractor_rate=1.0)
+    alone = build_training_mix(articles, [], None, 0, 0.5, seed=5, **rates)
+    side_by_side = build_training_mix(articles, [], None, 0, 0.5, seed=5, workers=4, **rates)
+    assert side_by_side == alone
+    assert len(set(mix_composition(alone))) >= 4  # several generators made something

@@ -98,3 +98,31 @@ def test_answer_windows_are_one_short_window_per_example_holding_the_answer(toke
     # the answer is not always at the same place in its window
     places = {answer_windows(tokenizer, examples[:1], 64, 32, seed=s)[0].start for s in range(8)}
     assert len(places) > 1
+
+
+def test_windows_made_by_worker_processes_are_the_ones_made_in_one(tokenizer):
+    """--prep-workers only changes how fast the mix is tokenised, never what is trained on."""
+    from qa.training.features import answer_windows, training_windows
+
+    filler = " ".join(f"word{i}" for i in range(120))
+    examples = []
+    for i in range(9):
+        context = f"{filler} The bridge number {i} opened in {1900 + i} after years of work. {filler[: 40 * i]}"
+        answer = str(1900 + i) if i % 3 else ""
+        start = context.index(answer) if answer else -1
+        examples.append(QAExample(str(i), "t", f"When did bridge {i} open?", context, answer, start,
+                                  (answer,) if answer else ()))
+
+    def key(windows):
+        return [(w.window.pair_index, list(map(int, w.window.input_ids)),
+                 None if w.window.token_type_ids is None else list(map(int, w.window.token_type_ids)),
+                 w.start, w.end) for w in windows]
+
+    one = training_windows(tokenizer, examples, 64, 32, chunk=2)
+    many = training_windows(tokenizer, examples, 64, 32, chunk=2, workers=3, keep_offsets=False)
+    assert len(one) > len(examples)  # long contexts: several windows each
+    assert key(many) == key(one)
+    assert all(w.window.offsets == [] and isinstance(w.window.input_ids, np.ndarray) for w in many)
+    assert any(w.start > 0 for w in one)  # some windows hold their answer
+    assert key(answer_windows(tokenizer, examples, 64, 32, seed=5, chunk=2, workers=2, keep_offsets=False)) == \
+        key(answer_windows(tokenizer, examples, 64, 32, seed=5, chunk=2))

@@ -6,8 +6,11 @@ unanswerable example — is labelled at the CLS position (token 0), the model's 
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 from dataclasses import dataclass
+
+import numpy as np
 
 from qa.reading.windows import Window, make_windows
 from qa.training.squad_data import QAExample
@@ -40,27 +43,63 @@ def label_window(window: Window, example: QAExample) -> TrainingWindow:
     return TrainingWindow(window, start, end)
 
 
-def labelled_windows_by_example(
-    tokenizer, examples: list[QAExample], max_length: int, stride: int, chunk: int = 2000
-) -> list[list[TrainingWindow]]:
-    """Every labelled window of every example, grouped by example, in example order (tokenised
-    ``chunk`` examples at a time)."""
-    grouped: list[list[TrainingWindow]] = [[] for _ in examples]
-    for begin in range(0, len(examples), chunk):
-        part = examples[begin : begin + chunk]
-        for w in make_windows(tokenizer, [e.question for e in part], [e.context for e in part], max_length, stride):
-            grouped[begin + w.pair_index].append(label_window(w, part[w.pair_index]))
+def _labelled_chunk(tokenizer, part: list[QAExample], max_length: int, stride: int,
+                    keep_offsets: bool) -> list[list[TrainingWindow]]:
+    grouped: list[list[TrainingWindow]] = [[] for _ in part]
+    for w in make_windows(tokenizer, [e.question for e in part], [e.context for e in part], max_length, stride):
+        labelled = label_window(w, part[w.pair_index])
+        if not keep_offsets:  # training reads only the ids: compact arrays, a fraction of the memory
+            w.input_ids = np.asarray(w.input_ids, dtype=np.int32)
+            if w.token_type_ids is not None:
+                w.token_type_ids = np.asarray(w.token_type_ids, dtype=np.int8)
+            w.offsets = []
+        grouped[w.pair_index].append(labelled)
     return grouped
 
 
+_WORKER_ARGS: tuple = ()  # (tokenizer, examples, max_length, stride, keep_offsets), inherited by forked workers
+
+
+def _labelled_chunk_in_worker(bounds: tuple[int, int]) -> list[list[TrainingWindow]]:
+    tokenizer, examples, max_length, stride, keep_offsets = _WORKER_ARGS
+    return _labelled_chunk(tokenizer, examples[bounds[0] : bounds[1]], max_length, stride, keep_offsets)
+
+
+def labelled_windows_by_example(
+    tokenizer, examples: list[QAExample], max_length: int, stride: int, chunk: int = 2000,
+    workers: int = 1, keep_offsets: bool = True,
+) -> list[list[TrainingWindow]]:
+    """Every labelled window of every example, grouped by example, in example order (tokenised
+    ``chunk`` examples at a time, by ``workers`` processes: the same windows however many).
+
+    ``keep_offsets=False`` drops each window's character offsets once it is labelled and keeps
+    its ids as numpy arrays: a training run never reads the offsets, which are most of a window's
+    memory and most of what worker processes would send back."""
+    global _WORKER_ARGS
+    bounds = [(begin, min(begin + chunk, len(examples))) for begin in range(0, len(examples), chunk)]
+    if workers <= 1 or len(bounds) <= 1:
+        parts = (_labelled_chunk(tokenizer, examples[b:e], max_length, stride, keep_offsets) for b, e in bounds)
+    else:
+        _WORKER_ARGS = (tokenizer, examples, max_length, stride, keep_offsets)
+        try:  # fork: workers inherit the examples and the tokenizer instead of receiving them
+            with multiprocessing.get_context("fork").Pool(min(workers, len(bounds))) as pool:
+                parts = pool.map(_labelled_chunk_in_worker, bounds, chunksize=1)
+        finally:
+            _WORKER_ARGS = ()
+    return [group for part in parts for group in part]
+
+
 def training_windows(
-    tokenizer, examples: list[QAExample], max_length: int, stride: int, chunk: int = 2000
+    tokenizer, examples: list[QAExample], max_length: int, stride: int, chunk: int = 2000,
+    workers: int = 1, keep_offsets: bool = True,
 ) -> list[TrainingWindow]:
-    return [w for group in labelled_windows_by_example(tokenizer, examples, max_length, stride, chunk) for w in group]
+    return [w for group in labelled_windows_by_example(tokenizer, examples, max_length, stride, chunk,
+                                                         workers, keep_offsets) for w in group]
 
 
 def answer_windows(
-    tokenizer, examples: list[QAExample], max_length: int, stride: int, seed: int, chunk: int = 2000
+    tokenizer, examples: list[QAExample], max_length: int, stride: int, seed: int, chunk: int = 2000,
+    workers: int = 1, keep_offsets: bool = True,
 ) -> list[TrainingWindow]:
     """One short training window per example: for an answerable one, a window that holds the
     whole answer (chosen at random among those that do, so the answer is not always at the same
@@ -73,7 +112,8 @@ def answer_windows(
     """
     rng = random.Random(seed)
     chosen = []
-    for example, candidates in zip(examples, labelled_windows_by_example(tokenizer, examples, max_length, stride, chunk)):
+    for example, candidates in zip(examples, labelled_windows_by_example(
+            tokenizer, examples, max_length, stride, chunk, workers, keep_offsets)):
         if example.answer_text:
             candidates = [w for w in candidates if w.start > 0] or candidates
         chosen.append(rng.choice(candidates))

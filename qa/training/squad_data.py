@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,14 +143,14 @@ def build_training_mix(
     headline_rate: float = 0.0,
     modifier_distractor_rate: float = 0.0,
     hard_kind_rates: dict[str, float] | None = None,
+    workers: int = 1,
 ) -> list[QAExample]:
     """All tune-set examples (repeated), then SQuAD 1.1 questions, their other-paragraph
     negatives, their rule-made hard negatives (qa.training.hard_negatives) and their copies with a
     misleading sentence added (qa.training.distractors) in proportion, up to ``max_examples``;
     about ``headline_rate`` of them with their article's title above the paragraph
-    (qa.training.headlines); shuffled with ``seed``."""
-    from qa.training.distractors import distractor_examples
-    from qa.training.hard_negatives import hard_negatives
+    (qa.training.headlines); shuffled with ``seed``. The generators, each seeded on its own, run
+    in up to ``workers`` processes side by side: the same mix however many."""
     from qa.training.headlines import add_headlines
 
     rng = random.Random(seed)
@@ -159,17 +160,19 @@ def build_training_mix(
     rng.shuffle(positives)
     rng.shuffle(negatives)
     pools = [positives, negatives]
-    if hard_kinds:
-        made = hard_negatives(squad_train, hard_kinds, hard_rate, seed, hard_kind_rates)
-        for kind in hard_kinds:
-            rng.shuffle(made[kind])
-            pools.append(made[kind])
+    jobs = [("hard", (hard_kinds, hard_rate, seed, hard_kind_rates))] if hard_kinds else []
     for subject, rate in (("entity", distractor_rate), ("word", word_distractor_rate),
                           ("predicate", predicate_distractor_rate), ("modifier", modifier_distractor_rate)):
         if rate > 0:
-            distracted = distractor_examples(squad_train, rate, seed, subject)
-            rng.shuffle(distracted)
-            pools.append(distracted)
+            jobs.append(("distractor", (rate, seed, subject)))
+    for (job, _), made in zip(jobs, _run_generators(squad_train, jobs, workers)):
+        if job == "hard":
+            for kind in hard_kinds:
+                rng.shuffle(made[kind])
+                pools.append(made[kind])
+        else:
+            rng.shuffle(made)
+            pools.append(made)
     if max_examples is not None:
         room = max(0, max_examples - len(tune))
         total = sum(len(pool) for pool in pools)
@@ -180,6 +183,32 @@ def build_training_mix(
         mix = add_headlines(mix, headline_rate, random.Random(seed + 7))
     rng.shuffle(mix)
     return mix
+
+
+_GENERATOR_ARTICLES: list[dict] = []  # the SQuAD articles, inherited by forked generator processes
+
+
+def _run_generator(job: tuple[str, tuple]):
+    from qa.training.distractors import distractor_examples
+    from qa.training.hard_negatives import hard_negatives
+
+    name, args = job
+    if name == "hard":
+        return hard_negatives(_GENERATOR_ARTICLES, *args)
+    return distractor_examples(_GENERATOR_ARTICLES, *args)
+
+
+def _run_generators(articles: list[dict], jobs: list[tuple[str, tuple]], workers: int) -> list:
+    """Each generator job's result, in job order: in this process, or in forked ones."""
+    global _GENERATOR_ARTICLES
+    _GENERATOR_ARTICLES = articles
+    try:
+        if workers <= 1 or len(jobs) <= 1:
+            return [_run_generator(job) for job in jobs]
+        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            return pool.map(_run_generator, jobs, chunksize=1)
+    finally:
+        _GENERATOR_ARTICLES = []
 
 
 def mix_composition(mix: list[QAExample]) -> dict[str, int]:

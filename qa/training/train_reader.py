@@ -58,6 +58,7 @@ class TrainConfig:
     heldout_articles: int = 5
     heldout_seed: int = 13  # fixed across continued runs, so held-out articles stay unseen
     threads: int | None = None
+    prep_workers: int | None = None  # processes tokenising the mix (default: every core; the same windows)
     checkpoint_minutes: float = 5.0
     seed: int = 13
     resume: bool = False
@@ -111,9 +112,11 @@ def make_optimizer(model, cfg: TrainConfig):
 def make_training_windows(tokenizer, mix, cfg: TrainConfig):
     from qa.training.features import answer_windows, training_windows
 
+    workers = cfg.prep_workers or os.cpu_count() or 1
     if cfg.train_window_tokens:
-        return answer_windows(tokenizer, mix, cfg.train_window_tokens, cfg.train_window_tokens // 2, cfg.seed)
-    return training_windows(tokenizer, mix, cfg.max_length, cfg.stride)
+        return answer_windows(tokenizer, mix, cfg.train_window_tokens, cfg.train_window_tokens // 2, cfg.seed,
+                              workers=workers, keep_offsets=False)
+    return training_windows(tokenizer, mix, cfg.max_length, cfg.stride, workers=workers, keep_offsets=False)
 
 
 def training_step(model, optimizer, scheduler, items, pad_token_id: int, device: str) -> float:
@@ -161,7 +164,7 @@ def train(cfg: TrainConfig) -> dict:
         load_articles(cfg.squad_train), tune_train, cfg.max_examples,
         cfg.tune_repeats, cfg.negative_rate, cfg.seed, tuple(cfg.hard_negatives), cfg.hard_rate,
         cfg.distractor_rate, cfg.word_distractor_rate, cfg.predicate_distractor_rate, cfg.headline_rate,
-        cfg.modifier_distractor_rate, cfg.hard_kind_rates,
+        cfg.modifier_distractor_rate, cfg.hard_kind_rates, workers=cfg.prep_workers or os.cpu_count() or 1,
     )
     composition = mix_composition(mix)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
@@ -193,10 +196,11 @@ def train(cfg: TrainConfig) -> dict:
         return clock["before"] + time.time() - clock["start"]
 
     def lr_factor(step: int) -> float:
-        """Warm-up then linear decay, over steps — or over the time budget when one is set, so
-        the learning rate reaches zero when time runs out however busy the machine is."""
+        """Warm-up then linear decay, over steps — or, when a time budget is set, over whichever
+        runs out first, time or steps: the learning rate reaches zero when time runs out however
+        busy the machine is, and when the epochs end before the budget (a fast GPU)."""
         if budget_s:
-            progress = trained_seconds() / budget_s
+            progress = max(trained_seconds() / budget_s, step / max(1, total_steps))
             if progress < cfg.warmup_ratio:
                 return max(progress / cfg.warmup_ratio, 1e-3)
             return max(0.0, (1 - progress) / (1 - cfg.warmup_ratio))
