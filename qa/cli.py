@@ -440,14 +440,18 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
 @click.option("--max-steps", type=int, default=None)
 @click.option("--time-budget", "time_budget_minutes", type=float, default=None,
               help="Training minutes in all; the learning rate decays to zero by then. --resume continues.")
+@click.option("--deadline", "deadline_minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Minutes from now by which training stops, preparation included (a call's time limit); "
+                   "the learning rate reaches zero by then.")
 @click.option("--epochs", type=float, default=None, help="[1 on CPU, 2 on GPU]")
 @click.option("--batch-size", type=int, default=None, help="[32 on CPU, 64 on GPU]")
 @click.option("--max-length", type=int, default=None, help="[256 on CPU, 384 on GPU]")
 @click.option("--stride", type=int, default=128, show_default=True)
 @click.option("--lr", "learning_rate", type=float, default=1e-4, show_default=True)
 @click.option("--threads", type=int, default=None, help="torch threads [all cores]")
-@click.option("--prep-workers", type=click.IntRange(1, 256), default=None,
-              help="Processes tokenising the training mix; the windows are the same however many [all cores].")
+@click.option("--prep-workers", type=click.IntRange(1, 64), default=None,
+              help="Processes making and tokenising the training mix; the mix and its windows are the same "
+                   "however many [the cores this process may use, at most 32].")
 @click.option("--checkpoint-minutes", type=float, default=5.0, show_default=True)
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--heldout-seed", type=int, default=13, show_default=True,
@@ -483,7 +487,8 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
 @click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix as it is.")
 @click.option("--freeze-layers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Keep the embeddings and this many lowest encoder layers as they are (faster steps).")
-@click.option("--resume", is_flag=True, help="Continue from the run folder's checkpoint.")
+@click.option("--resume", is_flag=True, help="Continue from the run folder's checkpoint (the learning rate "
+              "follows time or steps, whichever is further along).")
 def train_reader(**options):
     """Train the extractive reader on SQuAD and ship it to models/reader/."""
     from qa.training.train_reader import TrainConfig, train

@@ -9,20 +9,22 @@
 #                  (git index + .git/info/exclude; the files stay on disk): the repository's models alone
 #                  are over the 64 MiB that a device call may carry. Prints what travels and the call.
 #   2. device run: command "bash scripts/train-on-gpu.sh train", carry ["train-runs/gpu-data",
-#                  "train-runs/gpu-base"], timeout_s 480: bf16, batch 64, length 384, GPU_EPOCHS (2) over the
+#                  "train-runs/gpu-base"], timeout_s 540: bf16, batch 64, length 384, GPU_EPOCHS (2) over the
 #                  whole mix (SQuAD 1.1, the tune articles' unanswerables ×4, rule-made hard negatives of
 #                  qa.training.hard_negatives, distractor copies of qa.training.distractors), bounded by
 #                  GPU_MINUTES (5) of training, the learning rate at zero by whichever ends first; returns
 #                  the reader as a split tar in $OUT with its report and log.
 #   3. here:       scripts/train-on-gpu.sh unpack FOLDER_WITH_PARTS [DEST]
 #                  puts models/ back into the repository (also `scripts/train-on-gpu.sh restore-tree` alone,
-#                  e.g. after a failed call: never commit while models/ is taken out), then joins the parts
+#                  e.g. after a failed call; a git hook refuses commits until then), then joins the parts
 #                  into DEST (default train-runs/gpu-out). Ship it only under the reader issue's rule (beats
 #                  models/reader on the evaluation sample AND answers the demo question); run
 #                  `qa check-int8 --reader-model DEST` here (the GPU run skips that check).
 #
 # The GPU machine has torch, transformers, tokenizers, numpy, scikit-learn, safetensors and click but not
-# Haystack; the training code needs only those. It has 16 cores: the mix is tokenised by all of them.
+# Haystack; the training code needs only those. It has 16 cores: the mix's generators run side by side and
+# its tokenising on all of them. --deadline (GPU_DEADLINE, 7.5 minutes from the start) ends training in
+# time for the evaluation and the export inside the call's limit, however long the preparation took.
 # GPU_REQUIRE_CUDA=0, GPU_DATA, GPU_BASE, GPU_WORK, GPU_EXTRA_ARGS and PYTHON exist for the CPU dry run in
 # tests/test_gpu_script.py.
 set -euo pipefail
@@ -31,19 +33,27 @@ DATA=${GPU_DATA:-train-runs/gpu-data}
 BASE=${GPU_BASE:-train-runs/gpu-base}
 PYTHON=${PYTHON:-python3}  # the GPU machine's python3 holds torch
 HIDDEN=(models/reader models/candidates)
-EXCLUDE=.git/info/exclude
-MARK="hidden by scripts/train-on-gpu.sh prepare"  # begins and ends the block it adds to $EXCLUDE
+EXCLUDE=$(git rev-parse --git-path info/exclude 2>/dev/null || echo .git/info/exclude)  # the device's copy
+HOOK=$(git rev-parse --git-path hooks/pre-commit 2>/dev/null || echo .git/hooks/pre-commit)  # may have no .git
+MARK="hidden by scripts/train-on-gpu.sh prepare"  # begins and ends the block it adds to $EXCLUDE; names its hook
 
 travelling_bytes() {  # what a device call sends: tracked and untracked-not-ignored files, plus the carried paths
     { git ls-files -z --cached --others --exclude-standard | xargs -0 -r stat -c %s 2>/dev/null || true
       find "$DATA" "$BASE" -type f -printf '%s\n' 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}'
 }
 
-restore_tree() {
-    git reset -q -- "${HIDDEN[@]}"
-    if [ -f "$EXCLUDE" ]; then
+hidden() { [ -f "$EXCLUDE" ] && grep -qxF "# begin $MARK" "$EXCLUDE"; }
+
+restore_tree() {  # only what prepare did: staged changes elsewhere, or under models/ when nothing is hidden, stay
+    if hidden; then
+        if [ -z "$(git ls-tree HEAD -- models/reader)" ]; then
+            echo "HEAD has no models/reader: was a commit made while it was hidden? Undo it first" >&2
+            exit 1
+        fi
+        git reset -q -- "${HIDDEN[@]}"
         sed -i "\\|^# begin $MARK\$|,\\|^# end $MARK\$|d" "$EXCLUDE"
     fi
+    if [ -f "$HOOK" ] && grep -qF "$MARK" "$HOOK"; then rm -f "$HOOK"; fi
 }
 
 newest_candidate() {
@@ -66,19 +76,29 @@ prepare)
     rm -f "$BASE"/*.onnx "$BASE"/training_report.stage*.json
     echo "$SOURCE" >"$BASE/CONTINUED_FROM"
     restore_tree  # idempotent: a second prepare does not stack the marks
+    if ! git diff --cached --quiet -- "${HIDDEN[@]}"; then
+        echo "staged changes under models/: commit or unstage them first" >&2
+        exit 1
+    fi
     git rm -r -q --cached "${HIDDEN[@]}"
-    mkdir -p "$(dirname "$EXCLUDE")"
+    mkdir -p "$(dirname "$EXCLUDE")" "$(dirname "$HOOK")"
+    if [ -s "$EXCLUDE" ] && [ -n "$(tail -c 1 "$EXCLUDE")" ]; then echo >>"$EXCLUDE"; fi
     { echo "# begin $MARK"; printf '/%s/\n' "${HIDDEN[@]}"; echo "# end $MARK"; } >>"$EXCLUDE"
+    if [ ! -e "$HOOK" ]; then  # a commit now would delete the models from the repository
+        printf '#!/bin/sh\n# %s\necho "models/ is hidden for a device call: run scripts/train-on-gpu.sh restore-tree first" >&2\nexit 1\n' \
+            "$MARK" >"$HOOK"
+        chmod +x "$HOOK"
+    fi
     bytes=$(travelling_bytes)
     echo "base: $SOURCE -> $BASE; data: $DATA"
     echo "travels: $((bytes / 1048576)) MiB of 64 (models/reader and models/candidates taken out of git's view;"
-    echo "  run 'scripts/train-on-gpu.sh restore-tree' or 'unpack' before any commit)"
+    echo "  'scripts/train-on-gpu.sh restore-tree' or 'unpack' puts them back; commits are refused until then)"
     if [ "$bytes" -ge $((64 * 1048576)) ]; then
         restore_tree
         echo "too much would travel; models/ put back" >&2
         exit 1
     fi
-    echo 'device call: run(command="bash scripts/train-on-gpu.sh train", carry=["train-runs/gpu-data", "train-runs/gpu-base"], timeout_s=480)'
+    echo 'device call: run(command="bash scripts/train-on-gpu.sh train", carry=["train-runs/gpu-data", "train-runs/gpu-base"], timeout_s=540)'
     ;;
 train)
     : "${OUT:?OUT is unset: run this through the device tool}"
@@ -99,7 +119,7 @@ train)
         --predicate-distractor-rate "${GPU_PREDICATE_DISTRACTOR_RATE:-1.0}" --headline-rate "${GPU_HEADLINE_RATE:-0}" \
         --modifier-distractor-rate "${GPU_MODIFIER_DISTRACTOR_RATE:-1.0}" \
         --epochs "${GPU_EPOCHS:-2}" --batch-size 64 --max-length 384 \
-        --lr "${GPU_LR:-5e-5}" --time-budget "${GPU_MINUTES:-5}" ${GPU_EXTRA_ARGS:-} \
+        --lr "${GPU_LR:-5e-5}" --time-budget "${GPU_MINUTES:-5}" --deadline "${GPU_DEADLINE:-7.5}" ${GPU_EXTRA_ARGS:-} \
         --output "$WORK/reader-gpu" --run-dir "$WORK/reader-gpu-run" 2>&1 | tee "$OUT/train.log"
     cp "$WORK/reader-gpu/training_report.json" "$OUT/"
     # $OUT returns files of at most 16 MiB: the fp16 weights travel as a tar in parts
@@ -121,7 +141,7 @@ unpack)
     echo "next: .venv/bin/qa check-int8 --reader-model $DEST   (records whether it may run in int8)"
     ;;
 *)
-    sed -n '2,23p' "$0" >&2
+    sed -n '2,29p' "$0" >&2
     exit 2
     ;;
 esac

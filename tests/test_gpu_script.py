@@ -93,6 +93,29 @@ def test_prepare_continues_the_newest_candidate_and_refuses_a_call_too_large(scr
     assert _git(repo, "status", "--porcelain") == "?? big.bin\n"
 
 
+def test_no_commit_while_the_models_are_hidden_and_staged_work_is_left_alone(scratch_repo):
+    repo, shared = scratch_repo
+    (repo / "notes.txt").write_text("staged elsewhere")
+    _git(repo, "add", "notes.txt")
+    assert _run(repo, "restore-tree").returncode == 0  # nothing hidden: nothing to undo
+    (repo / "models/reader/config.json").write_text("{}")
+    _git(repo, "add", "models/reader/config.json")
+    result = _run(repo, "prepare", "models/reader", QA_SHARED_DATA=str(shared))
+    assert result.returncode == 1 and "staged changes under models/" in result.stderr
+    assert _git(repo, "diff", "--cached", "--name-only").split() == ["models/reader/config.json", "notes.txt"]
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "work")
+
+    (repo / ".git/info/exclude").write_text("*.log")  # no newline at its end
+    assert _run(repo, "prepare", "models/reader", QA_SHARED_DATA=str(shared)).returncode == 0
+    commit = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "oops"],
+                            cwd=repo, capture_output=True, text=True)
+    assert commit.returncode != 0 and "restore-tree first" in commit.stderr
+    assert _run(repo, "restore-tree").returncode == 0
+    assert _git(repo, "status", "--porcelain") == ""
+    assert (repo / ".git/info/exclude").read_text() == "*.log\n"
+    assert not (repo / ".git/hooks/pre-commit").exists()
+
+
 def test_unpack_joins_the_parts_and_puts_the_models_back(scratch_repo, tmp_path):
     repo, shared = scratch_repo
     assert _run(repo, "prepare", "models/reader", QA_SHARED_DATA=str(shared)).returncode == 0
@@ -148,8 +171,12 @@ def test_the_train_step_runs_end_to_end_on_the_cpu(tmp_path):
     out, work = tmp_path / "out", tmp_path / "work"
     out.mkdir()
     work.mkdir()
+    copy = tmp_path / "copy"  # the device runs a copy of the working tree, which may have no .git
+    shutil.copytree(paths.PROJECT_ROOT / "qa", copy / "qa", ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "scripts").mkdir()
+    shutil.copy(SCRIPT, copy / "scripts" / SCRIPT.name)
     result = subprocess.run(
-        ["bash", str(SCRIPT), "train"], capture_output=True, text=True, timeout=600,
+        ["bash", str(copy / "scripts" / SCRIPT.name), "train"], capture_output=True, text=True, timeout=600,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OUT": str(out), "GPU_REQUIRE_CUDA": "0",
              "GPU_DATA": str(data), "GPU_BASE": str(paths.embedder_model_path()), "GPU_WORK": str(work),
              "GPU_EXTRA_ARGS": "--threads 1 --prep-workers 2", "PYTHON": sys.executable,
@@ -168,3 +195,23 @@ def test_the_train_step_runs_end_to_end_on_the_cpu(tmp_path):
     with tarfile.open(fileobj=io.BytesIO(b"".join(p.read_bytes() for p in parts))) as tar:
         names = set(tar.getnames())
     assert {"reader-gpu/model.safetensors", "reader-gpu/reader_config.json", "reader-gpu/MODEL_CARD.md"} <= names
+
+
+def test_a_deadline_stops_training_in_time_with_the_rate_at_zero(tmp_path):
+    """A device call is killed at its time limit and then returns nothing: --deadline ends
+    training early enough for the evaluation and the export."""
+    from tests.conftest import run_qa
+
+    data = tmp_path / "data"
+    data.mkdir()
+    train = _squad(data / "train.json", ["alpha", "beta", "gamma"], unanswerable=False)
+    tune = _squad(data / "tune.json", ["delta", "epsilon", "zeta", "eta"], unanswerable=True)
+    result = run_qa("train-reader", "--squad-train", str(train), "--tune-file", str(tune), "--eval-file", "",
+                    "--output", str(tmp_path / "reader"), "--run-dir", str(tmp_path / "run"),
+                    "--batch-size", "2", "--max-length", "64", "--stride", "16", "--threads", "1",
+                    "--epochs", "500", "--time-budget", "60", "--deadline", "0.05", timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "deadline: " in result.stderr
+    progress = json.loads((tmp_path / "reader" / "training_report.json").read_text())["progress"]
+    assert progress["budget_hit"] and progress["steps"] < progress["planned_steps"]
+    assert progress["train_minutes"] < 0.2  # not the 60 of its time budget

@@ -6,13 +6,13 @@ unanswerable example — is labelled at the CLS position (token 0), the model's 
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 from dataclasses import dataclass
 
 import numpy as np
 
 from qa.reading.windows import Window, make_windows
+from qa.training.forked import forked_map, shared_state
 from qa.training.squad_data import QAExample
 
 
@@ -57,11 +57,8 @@ def _labelled_chunk(tokenizer, part: list[QAExample], max_length: int, stride: i
     return grouped
 
 
-_WORKER_ARGS: tuple = ()  # (tokenizer, examples, max_length, stride, keep_offsets), inherited by forked workers
-
-
 def _labelled_chunk_in_worker(bounds: tuple[int, int]) -> list[list[TrainingWindow]]:
-    tokenizer, examples, max_length, stride, keep_offsets = _WORKER_ARGS
+    tokenizer, examples, max_length, stride, keep_offsets = shared_state()
     return _labelled_chunk(tokenizer, examples[bounds[0] : bounds[1]], max_length, stride, keep_offsets)
 
 
@@ -75,17 +72,9 @@ def labelled_windows_by_example(
     ``keep_offsets=False`` drops each window's character offsets once it is labelled and keeps
     its ids as numpy arrays: a training run never reads the offsets, which are most of a window's
     memory and most of what worker processes would send back."""
-    global _WORKER_ARGS
     bounds = [(begin, min(begin + chunk, len(examples))) for begin in range(0, len(examples), chunk)]
-    if workers <= 1 or len(bounds) <= 1:
-        parts = (_labelled_chunk(tokenizer, examples[b:e], max_length, stride, keep_offsets) for b, e in bounds)
-    else:
-        _WORKER_ARGS = (tokenizer, examples, max_length, stride, keep_offsets)
-        try:  # fork: workers inherit the examples and the tokenizer instead of receiving them
-            with multiprocessing.get_context("fork").Pool(min(workers, len(bounds))) as pool:
-                parts = pool.map(_labelled_chunk_in_worker, bounds, chunksize=1)
-        finally:
-            _WORKER_ARGS = ()
+    parts = forked_map(_labelled_chunk_in_worker, bounds, workers,
+                       (tokenizer, examples, max_length, stride, keep_offsets))
     return [group for part in parts for group in part]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import multiprocessing
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +150,7 @@ def build_training_mix(
     about ``headline_rate`` of them with their article's title above the paragraph
     (qa.training.headlines); shuffled with ``seed``. The generators, each seeded on its own, run
     in up to ``workers`` processes side by side: the same mix however many."""
+    from qa.training.forked import forked_map
     from qa.training.headlines import add_headlines
 
     rng = random.Random(seed)
@@ -165,7 +165,7 @@ def build_training_mix(
                           ("predicate", predicate_distractor_rate), ("modifier", modifier_distractor_rate)):
         if rate > 0:
             jobs.append(("distractor", (rate, seed, subject)))
-    for (job, _), made in zip(jobs, _run_generators(squad_train, jobs, workers)):
+    for (job, _), made in zip(jobs, forked_map(_run_generator, jobs, workers, squad_train)):
         if job == "hard":
             for kind in hard_kinds:
                 rng.shuffle(made[kind])
@@ -185,30 +185,15 @@ def build_training_mix(
     return mix
 
 
-_GENERATOR_ARTICLES: list[dict] = []  # the SQuAD articles, inherited by forked generator processes
-
-
 def _run_generator(job: tuple[str, tuple]):
     from qa.training.distractors import distractor_examples
+    from qa.training.forked import shared_state
     from qa.training.hard_negatives import hard_negatives
 
     name, args = job
     if name == "hard":
-        return hard_negatives(_GENERATOR_ARTICLES, *args)
-    return distractor_examples(_GENERATOR_ARTICLES, *args)
-
-
-def _run_generators(articles: list[dict], jobs: list[tuple[str, tuple]], workers: int) -> list:
-    """Each generator job's result, in job order: in this process, or in forked ones."""
-    global _GENERATOR_ARTICLES
-    _GENERATOR_ARTICLES = articles
-    try:
-        if workers <= 1 or len(jobs) <= 1:
-            return [_run_generator(job) for job in jobs]
-        with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
-            return pool.map(_run_generator, jobs, chunksize=1)
-    finally:
-        _GENERATOR_ARTICLES = []
+        return hard_negatives(shared_state(), *args)
+    return distractor_examples(shared_state(), *args)
 
 
 def mix_composition(mix: list[QAExample]) -> dict[str, int]:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa.reading import READER_CONFIG
+from qa.training.forked import default_workers
 from qa.training.squad_data import build_training_mix, examples_from, load_articles, mix_composition, split_articles
 from qa.training.weight_delta import DELTA_INFO, restore_delta
 
@@ -35,6 +36,7 @@ class TrainConfig:
     max_examples: int | None = None
     max_steps: int | None = None
     time_budget_minutes: float | None = None
+    deadline_minutes: float | None = None  # wall clock from the call, preparation included: a device call's limit
     epochs: float | None = None  # default: 1 on CPU, 2 on GPU
     batch_size: int | None = None  # default: 32 on CPU, 64 on GPU
     max_length: int | None = None  # default: 256 on CPU, 384 on GPU
@@ -58,7 +60,7 @@ class TrainConfig:
     heldout_articles: int = 5
     heldout_seed: int = 13  # fixed across continued runs, so held-out articles stay unseen
     threads: int | None = None
-    prep_workers: int | None = None  # processes tokenising the mix (default: every core; the same windows)
+    prep_workers: int | None = None  # processes making and tokenising the mix (default: the cores; the same mix)
     checkpoint_minutes: float = 5.0
     seed: int = 13
     resume: bool = False
@@ -112,7 +114,7 @@ def make_optimizer(model, cfg: TrainConfig):
 def make_training_windows(tokenizer, mix, cfg: TrainConfig):
     from qa.training.features import answer_windows, training_windows
 
-    workers = cfg.prep_workers or os.cpu_count() or 1
+    workers = cfg.prep_workers or default_workers()
     if cfg.train_window_tokens:
         return answer_windows(tokenizer, mix, cfg.train_window_tokens, cfg.train_window_tokens // 2, cfg.seed,
                               workers=workers, keep_offsets=False)
@@ -150,6 +152,7 @@ def train(cfg: TrainConfig) -> dict:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
+    called = time.time()
     run_dir = Path(cfg.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     checkpoint_path = run_dir / "checkpoint.pt"
@@ -164,7 +167,7 @@ def train(cfg: TrainConfig) -> dict:
         load_articles(cfg.squad_train), tune_train, cfg.max_examples,
         cfg.tune_repeats, cfg.negative_rate, cfg.seed, tuple(cfg.hard_negatives), cfg.hard_rate,
         cfg.distractor_rate, cfg.word_distractor_rate, cfg.predicate_distractor_rate, cfg.headline_rate,
-        cfg.modifier_distractor_rate, cfg.hard_kind_rates, workers=cfg.prep_workers or os.cpu_count() or 1,
+        cfg.modifier_distractor_rate, cfg.hard_kind_rates, workers=cfg.prep_workers or default_workers(),
     )
     composition = mix_composition(mix)
     tokenizer = AutoTokenizer.from_pretrained(base_model)
@@ -230,6 +233,11 @@ def train(cfg: TrainConfig) -> dict:
     model.train()
     start_time = last_checkpoint = last_log = time.time()
     clock.update(before=train_seconds, start=start_time)
+    if cfg.deadline_minutes:  # the budget shrinks to what the deadline leaves once the mix is ready
+        left = max(1.0, cfg.deadline_minutes * 60 - (start_time - called))
+        if budget_s is None or train_seconds + left < budget_s:
+            budget_s = train_seconds + left
+            log.info("deadline: %.1f training minutes left in this run", left / 60)
     loss_sum, loss_n = 0.0, 0
     budget_hit = False
     while step < total_steps:
