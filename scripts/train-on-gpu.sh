@@ -65,6 +65,11 @@ prepare)
     SHARED=${QA_SHARED_DATA:-../shared/data}
     SOURCE=${2:-$(newest_candidate)}
     [ -n "$SOURCE" ] || { echo "no reader to continue: name one (models/reader, models/candidates/...)" >&2; exit 2; }
+    restore_tree  # idempotent: a second prepare does not stack the marks
+    if ! git diff --cached --quiet -- "${HIDDEN[@]}"; then
+        echo "staged changes under models/: commit or unstage them first" >&2
+        exit 1
+    fi
     mkdir -p "$DATA"
     cp "$SHARED/squad1.1-train.json.gz" "$SHARED/squad2-dev-tune.json.gz" "$SHARED/squad2-dev-sample.json" "$DATA/"
     rm -rf "$BASE"
@@ -75,11 +80,6 @@ prepare)
     fi
     rm -f "$BASE"/*.onnx "$BASE"/training_report.stage*.json
     echo "$SOURCE" >"$BASE/CONTINUED_FROM"
-    restore_tree  # idempotent: a second prepare does not stack the marks
-    if ! git diff --cached --quiet -- "${HIDDEN[@]}"; then
-        echo "staged changes under models/: commit or unstage them first" >&2
-        exit 1
-    fi
     git rm -r -q --cached "${HIDDEN[@]}"
     mkdir -p "$(dirname "$EXCLUDE")" "$(dirname "$HOOK")"
     if [ -s "$EXCLUDE" ] && [ -n "$(tail -c 1 "$EXCLUDE")" ]; then echo >>"$EXCLUDE"; fi

@@ -23,6 +23,11 @@ def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
+def _commit(repo: Path, message: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", message],
+                          cwd=repo, capture_output=True, text=True)
+
+
 def _travelling(repo: Path) -> list[str]:
     return _git(repo, "ls-files", "--cached", "--others", "--exclude-standard").split()
 
@@ -39,7 +44,7 @@ def scratch_repo(tmp_path):
     (repo / ".gitignore").write_text("train-runs/\n")
     _git(repo, "init", "-q")
     _git(repo, "add", ".")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start")
+    assert _commit(repo, "start").returncode == 0
     shared = tmp_path / "shared"
     shared.mkdir()
     for name in ("squad1.1-train.json.gz", "squad2-dev-tune.json.gz", "squad2-dev-sample.json"):
@@ -79,7 +84,7 @@ def test_prepare_continues_the_newest_candidate_and_refuses_a_call_too_large(scr
     repo, shared = scratch_repo
     (repo / "models/candidates/reader-stage10/model.safetensors").write_bytes(b"x")  # a full reader, not a delta
     _git(repo, "add", ".")
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "stage 10")
+    assert _commit(repo, "stage 10").returncode == 0
     result = _run(repo, "prepare", QA_SHARED_DATA=str(shared))
     assert result.returncode == 0, result.stderr
     assert "base: models/candidates/reader-stage10 " in result.stdout  # stage 10 is newer than stage 9
@@ -103,12 +108,11 @@ def test_no_commit_while_the_models_are_hidden_and_staged_work_is_left_alone(scr
     result = _run(repo, "prepare", "models/reader", QA_SHARED_DATA=str(shared))
     assert result.returncode == 1 and "staged changes under models/" in result.stderr
     assert _git(repo, "diff", "--cached", "--name-only").split() == ["models/reader/config.json", "notes.txt"]
-    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "work")
+    assert _commit(repo, "work").returncode == 0
 
     (repo / ".git/info/exclude").write_text("*.log")  # no newline at its end
     assert _run(repo, "prepare", "models/reader", QA_SHARED_DATA=str(shared)).returncode == 0
-    commit = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "oops"],
-                            cwd=repo, capture_output=True, text=True)
+    commit = _commit(repo, "oops")
     assert commit.returncode != 0 and "restore-tree first" in commit.stderr
     assert _run(repo, "restore-tree").returncode == 0
     assert _git(repo, "status", "--porcelain") == ""
