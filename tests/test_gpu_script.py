@@ -5,6 +5,7 @@ that the repository gets its models back, and the whole `train` step on a tiny d
 import gzip
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -159,6 +160,10 @@ sys.meta_path.insert(0, NotOnTheGpuMachine())
 """
 
 
+# A Python set up like the GPU machine's (its transformers, numpy, ...) rehearses closer to the real call.
+REHEARSAL_PYTHON = os.environ.get("GPU_REHEARSAL_PYTHON", sys.executable)
+
+
 def test_the_train_step_runs_end_to_end_on_the_cpu(tmp_path):
     """The device command itself, on a tiny data set and the CPU, with the packages the GPU machine
     lacks made unimportable: every option it passes exists, it trains, evaluates, and leaves the
@@ -183,7 +188,7 @@ def test_the_train_step_runs_end_to_end_on_the_cpu(tmp_path):
         ["bash", str(copy / "scripts" / SCRIPT.name), "train"], capture_output=True, text=True, timeout=600,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "OUT": str(out), "GPU_REQUIRE_CUDA": "0",
              "GPU_DATA": str(data), "GPU_BASE": str(paths.embedder_model_path()), "GPU_WORK": str(work),
-             "GPU_EXTRA_ARGS": "--threads 1 --prep-workers 2", "PYTHON": sys.executable,
+             "GPU_EXTRA_ARGS": "--threads 1 --prep-workers 2", "PYTHON": REHEARSAL_PYTHON,
              "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(site)})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads((out / "training_report.json").read_text())
