@@ -89,20 +89,26 @@ def best_threshold(
     script's ``find_best_thresh``: sort by margin and move the cut one question at a time.
     """
     qids = list(margins)
-    if not qids:
+    answer_f1 = [best_over_golds(golds[q], span_texts[q])[1] for q in qids]
+    abstain_f1 = [0.0 if golds[q] else 1.0 for q in qids]
+    return best_cut([margins[q] for q in qids], answer_f1, abstain_f1)
+
+
+def best_cut(margins: list[float], answer_f1: list[float], abstain_f1: list[float]) -> tuple[float, float]:
+    """``best_threshold`` on what each question earns answered (its span's F1) and abstained
+    (1 when it has no answer), position by position."""
+    if not margins:
         return 0.0, 0.0
-    answer_f1 = {q: best_over_golds(golds[q], span_texts[q])[1] for q in qids}
-    abstain_f1 = {q: 0.0 if golds[q] else 1.0 for q in qids}
     # Start with everything abstained (threshold above every margin), then admit in margin order.
-    ordered = sorted(qids, key=lambda q: margins[q], reverse=True)
-    score = sum(abstain_f1.values())
-    best_score, best_cut = score, margins[ordered[0]] + 1e-6
-    for i, q in enumerate(ordered):
-        score += answer_f1[q] - abstain_f1[q]
-        next_margin = margins[ordered[i + 1]] if i + 1 < len(ordered) else margins[q] - 1.0
-        if next_margin == margins[q]:
+    ordered = sorted(range(len(margins)), key=lambda i: margins[i], reverse=True)
+    score = sum(abstain_f1)
+    best_score, best_cut_at = score, margins[ordered[0]] + 1e-6
+    for k, i in enumerate(ordered):
+        score += answer_f1[i] - abstain_f1[i]
+        next_margin = margins[ordered[k + 1]] if k + 1 < len(ordered) else margins[i] - 1.0
+        if next_margin == margins[i]:
             continue  # a cut cannot fall between tied margins
         if score > best_score:
             best_score = score
-            best_cut = (margins[q] + next_margin) / 2.0
-    return best_cut, 100.0 * best_score / len(qids)
+            best_cut_at = (margins[i] + next_margin) / 2.0
+    return best_cut_at, 100.0 * best_score / len(margins)

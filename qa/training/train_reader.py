@@ -384,8 +384,9 @@ def render_model_card(report: dict, out: Path) -> str:
         f"- **Hardware / wall time:** {report['hardware']}, {report['torch_threads']} torch threads; "
         f"{prog['train_minutes']} training minutes (+{res['eval_minutes']} min evaluation).",
         f"- **No-answer threshold:** {res['threshold']:.3f} (answer when best span score − no-answer score exceeds it), "
-        f"chosen on the held-out tune articles ({', '.join(res['heldout_titles'])}), each article left out in turn "
-        "to judge the choice (below).",
+        f"chosen on the held-out tune articles ({', '.join(res['heldout_titles'])}) where answering starts to pay "
+        "on average (a logistic fit of each question's gain from answering over the margin), each article left "
+        "out in turn to judge the choice (below).",
         f"- **Weights:** fp16 safetensors, {size_mb:.1f} MB.", "",
     ]
     if "eval" in res:
