@@ -126,3 +126,12 @@ def test_an_uninformative_margin_answers_all_or_nothing():
     # answering pays less as the margin grows: a margin that says nothing useful, answer nothing
     assert expected_gain_threshold(margins, np.array([1.0, 1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0, 1.0])) > 4.0
     assert expected_gain_threshold(np.array([]), np.array([]), np.array([])) == 0.0
+
+
+def test_questions_without_a_span_do_not_bend_the_threshold():
+    margins, answer, abstain = _gains(0, 4000, 1.0)
+    clean = expected_gain_threshold(margins, answer, abstain)
+    # no candidate span: the margin is the clip value and answering earns nothing
+    with_none = expected_gain_threshold(np.append(margins, [-1e4] * 40), np.append(answer, [0.0] * 40),
+                                        np.append(abstain, [0.0] * 40))
+    assert with_none == pytest.approx(clean)

@@ -31,6 +31,7 @@ from qa.squad_metric import SquadScores, best_over_golds
 from qa.training.squad_data import QAExample
 
 RIGHT_F1 = 0.5
+MARGIN_LIMIT = 1e4  # margins are clipped to ±this; -this means no span was found
 BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
@@ -44,9 +45,14 @@ def expected_gain_threshold(margins: np.ndarray, answer_f1: np.ndarray, abstain_
     answering pay more as it grows gives a threshold that answers all or nothing."""
     from sklearn.linear_model import LogisticRegression
 
+    margins = np.asarray(margins, float)
+    target = (np.asarray(answer_f1, float) - np.asarray(abstain_f1, float) + 1.0) / 2.0
+    # a question with no candidate span has the clip value for a margin (qa.training.evaluation):
+    # it is abstained on whatever the threshold, and its distance would only bend the fit
+    spans = np.abs(margins) < MARGIN_LIMIT
+    margins, target = margins[spans], target[spans]
     if not len(margins):
         return 0.0
-    target = (np.asarray(answer_f1, float) - np.asarray(abstain_f1, float) + 1.0) / 2.0
     everything, nothing = float(np.min(margins)) - 1e-6, float(np.max(margins)) + 1e-6
     if np.ptp(margins) == 0 or np.all(target == target[0]):
         return everything if target.mean() > 0.5 else nothing

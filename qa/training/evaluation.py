@@ -10,6 +10,7 @@ from qa.reading.span_decoder import best_spans, null_score, snap_to_words
 from qa.reading.span_models import TorchSpanModel, span_logits
 from qa.reading.windows import make_windows
 from qa.squad_metric import SquadScores, best_threshold
+from qa.training.calibration import MARGIN_LIMIT
 from qa.training.squad_data import QAExample
 
 
@@ -41,7 +42,7 @@ def predict_margins(
     for idx, example in enumerate(examples):
         score, text = best.get(idx, (-math.inf, ""))
         texts[example.qid] = text
-        margins[example.qid] = float(np.clip(score - nulls.get(idx, math.inf), -1e4, 1e4))
+        margins[example.qid] = float(np.clip(score - nulls.get(idx, math.inf), -MARGIN_LIMIT, MARGIN_LIMIT))
     return texts, margins
 
 
