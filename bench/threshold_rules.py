@@ -133,7 +133,8 @@ def main() -> None:
     parser.add_argument("--model", action="append", required=True, help="reader folder (repeatable)")
     parser.add_argument("--heldout-seed", type=int, default=13)
     add_tune_file_option(parser)
-    parser.add_argument("--cache", default="train-runs/threshold-rules-cache", help="margins per model ('' for none)")
+    parser.add_argument("--cache", default="train-runs/threshold-rules-cache",
+                        help="margins per model, keyed by its path: clear it when the weights change ('' for none)")
     parser.add_argument("--eval-file", help="also score this SQuAD 2.0 file at each rule's threshold (report only)")
     parser.add_argument("--output")
     args = parser.parse_args()
