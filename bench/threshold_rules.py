@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 import qa  # noqa: F401  (offline environment)
 from bench.heldout import add_tune_file_option, heldout_articles
+from qa.training.calibration import earnings, expected_gain_threshold
 
 
 def margins_of(model_dir: str, examples, cache: Path | None, part: str = "heldout") -> tuple[dict, dict]:
@@ -59,26 +60,11 @@ def margins_of(model_dir: str, examples, cache: Path | None, part: str = "heldou
     return texts, margins
 
 
-def gains(examples, texts: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per question: the F1 answering earns, and what abstaining earns (1 without an answer)."""
-    from qa.squad_metric import best_over_golds
-
-    answer = np.array([best_over_golds(list(e.golds), texts[e.qid])[1] if e.golds else 0.0 for e in examples])
-    abstain = np.array([0.0 if e.golds else 1.0 for e in examples])
-    return answer, abstain
-
-
 def best_cut(margins: np.ndarray, answer: np.ndarray, abstain: np.ndarray) -> float:
     """The official sweep's F1-maximising cut (answer when margin > cut)."""
     from qa.squad_metric import best_cut as sweep
 
     return sweep(margins.tolist(), answer.tolist(), abstain.tolist())[0]
-
-
-def expected_gain_cut(margins: np.ndarray, answer: np.ndarray, abstain: np.ndarray) -> float:
-    from qa.training.calibration import expected_gain_threshold
-
-    return expected_gain_threshold(margins, answer, abstain)
 
 
 def bagged_cut(margins: np.ndarray, answer: np.ndarray, abstain: np.ndarray, rounds: int = 200) -> float:
@@ -90,13 +76,13 @@ def bagged_cut(margins: np.ndarray, answer: np.ndarray, abstain: np.ndarray, rou
     return float(np.median(cuts))
 
 
-RULES = {"best cut": best_cut, "expected gain": expected_gain_cut, "bagged cut": bagged_cut}
+RULES = {"best cut": best_cut, "expected gain": expected_gain_threshold, "bagged cut": bagged_cut}
 
 
 def judge(examples, texts: dict[str, str], margins: dict[str, float]) -> dict:
     """Out-of-fold F1 of each rule, each held-out article left out in turn."""
     m = np.array([margins[e.qid] for e in examples])
-    answer, abstain = gains(examples, texts)
+    answer, abstain = earnings(examples, texts)
     has = abstain == 0
     titles = np.array([e.title for e in examples])
     rows = {}

@@ -39,6 +39,14 @@ def is_right(example: QAExample, text: str) -> bool:
     return bool(example.golds) and best_over_golds(list(example.golds), text)[1] >= RIGHT_F1
 
 
+def earnings(examples: list[QAExample], texts: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per question, the F1 that answering with its best span earns and the F1 that abstaining
+    earns (1 when it has no answer): what every threshold rule trades off."""
+    answer_f1 = np.array([best_over_golds(list(e.golds), texts[e.qid])[1] if e.golds else 0.0 for e in examples])
+    abstain_f1 = np.array([0.0 if e.golds else 1.0 for e in examples])
+    return answer_f1, abstain_f1
+
+
 def expected_gain_threshold(margins: np.ndarray, answer_f1: np.ndarray, abstain_f1: np.ndarray) -> float:
     """The margin above which answering earns more F1 than abstaining, on average: where a logistic
     fit of (answer − abstain + 1) / 2 on the margin crosses one half. A margin that does not make
@@ -118,8 +126,7 @@ def cross_validate(examples: list[QAExample], texts: dict[str, str], margins: di
         titles = []
     margin_of = np.array([margins[e.qid] for e in examples])
     right = np.array([is_right(e, texts[e.qid]) for e in examples])
-    answer_f1 = np.array([best_over_golds(list(e.golds), texts[e.qid])[1] if e.golds else 0.0 for e in examples])
-    abstain_f1 = np.array([0.0 if e.golds else 1.0 for e in examples])
+    answer_f1, abstain_f1 = earnings(examples, texts)
     oof_conf, judged = np.zeros(len(examples)), np.zeros(len(examples), dtype=bool)
     scores = SquadScores()
     folds = []
