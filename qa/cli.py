@@ -482,6 +482,9 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
 @_rate_option("--headline-rate",
               help="Share of the training examples with their article's title above the paragraph, as a "
                    "document's first chunk has its headline.")
+@click.option("--rank-loss-weight", type=click.FloatRange(0.0, 10.0), default=0.0, show_default=True,
+              help="Add a loss that ranks answerable windows' no-answer margins above unanswerable ones' "
+                   "(pairs within a batch), with this weight beside the span loss [0: off].")
 @click.option("--train-window-tokens", type=click.IntRange(min=32), default=None,
               help="Train on one window this long per example, cut around the answer [full windows].")
 @click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix as it is.")
@@ -491,7 +494,7 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
               "follows time or steps, whichever is further along).")
 def train_reader(**options):
     """Train the extractive reader on SQuAD and ship it to models/reader/."""
-    from qa.training.train_reader import TrainConfig, train
+    from qa.training.train_reader import TrainConfig, TrainingSetupError, train
     from qa.training.weight_delta import DeltaError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", force=True,
@@ -501,7 +504,7 @@ def train_reader(**options):
     options["command"] = ["qa", *sys.argv[1:]]
     try:
         report = train(TrainConfig(**options))
-    except DeltaError as exc:  # a delta whose base is missing or another one
+    except (DeltaError, TrainingSetupError) as exc:  # a delta whose base is missing; options the model can't take
         raise click.ClickException(str(exc)) from exc
     click.echo(f"reader written to {options['output_dir']}: {report['results'].get('eval', {}).get('overall')}")
 

@@ -25,6 +25,10 @@ from qa.training.weight_delta import DELTA_INFO, restore_delta
 log = logging.getLogger("qa.train")
 
 
+class TrainingSetupError(ValueError):
+    """Options that cannot work with this base model or data (the CLI shows the message)."""
+
+
 @dataclass
 class TrainConfig:
     base_model: str
@@ -57,6 +61,7 @@ class TrainConfig:
     predicate_distractor_rate: float = 0.0  # ... one whose copy takes a synonym of the sentence's verb
     modifier_distractor_rate: float = 0.0  # ... one whose copy puts the subject word under another head noun
     headline_rate: float = 0.0  # share of the mix with the article's title above the paragraph
+    rank_loss_weight: float = 0.0  # weight of qa.training.margin_ranking's loss beside the span loss
     heldout_articles: int = 5
     heldout_seed: int = 13  # fixed across continued runs, so held-out articles stay unseen
     threads: int | None = None
@@ -121,17 +126,25 @@ def make_training_windows(tokenizer, mix, cfg: TrainConfig):
     return training_windows(tokenizer, mix, cfg.max_length, cfg.stride, workers=workers, keep_offsets=False)
 
 
-def training_step(model, optimizer, scheduler, items, pad_token_id: int, device: str) -> float:
-    """One optimiser step on a batch of labelled windows; returns the loss."""
+def training_step(model, optimizer, scheduler, items, pad_token_id: int, device: str,
+                  rank_loss_weight: float = 0.0) -> float:
+    """One optimiser step on a batch of labelled windows; returns the loss (the span loss, plus
+    ``rank_loss_weight`` × the margin-ranking loss when that is set)."""
     import torch
 
     from qa.reading.span_models import pad_windows
+    from qa.training.margin_ranking import margin_ranking_loss
 
     batch = {k: torch.from_numpy(v).to(device) for k, v in pad_windows([w.window for w in items], pad_token_id).items()}
     batch["start_positions"] = torch.tensor([w.start for w in items], device=device)
     batch["end_positions"] = torch.tensor([w.end for w in items], device=device)
     with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
-        loss = model(**batch).loss
+        out = model(**batch)
+        loss = out.loss
+        if rank_loss_weight:
+            loss = loss + rank_loss_weight * margin_ranking_loss(
+                out.start_logits, out.end_logits, batch["attention_mask"], batch["token_type_ids"],
+                batch["start_positions"], batch["end_positions"])
     loss.backward()
     torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
     optimizer.step()
@@ -161,6 +174,10 @@ def train(cfg: TrainConfig) -> dict:
         base_model = str(restore_delta(base_model, run_dir / "base-model"))
         log.info("base %s rebuilt from its delta in %s", cfg.base_model, base_model)
 
+    tokenizer = AutoTokenizer.from_pretrained(base_model)
+    if cfg.rank_loss_weight and "token_type_ids" not in tokenizer.model_input_names:
+        raise TrainingSetupError("--rank-loss-weight needs a model with segment ids (BERT-style token_type_ids) "
+                                 "to tell the context from the question")
     t0 = time.time()
     tune_train, tune_heldout = split_articles(load_articles(cfg.tune_file), cfg.heldout_articles, cfg.heldout_seed)
     mix = build_training_mix(
@@ -170,7 +187,6 @@ def train(cfg: TrainConfig) -> dict:
         cfg.modifier_distractor_rate, cfg.hard_kind_rates, workers=cfg.prep_workers or default_workers(),
     )
     composition = mix_composition(mix)
-    tokenizer = AutoTokenizer.from_pretrained(base_model)
     windows = make_training_windows(tokenizer, mix, cfg)
     lengths = [len(w.window.input_ids) for w in windows]
     batches = []
@@ -245,7 +261,7 @@ def train(cfg: TrainConfig) -> dict:
             budget_hit = True
             break
         items = [windows[i] for i in batches[step]]
-        loss = training_step(model, optimizer, scheduler, items, tokenizer.pad_token_id, device)
+        loss = training_step(model, optimizer, scheduler, items, tokenizer.pad_token_id, device, cfg.rank_loss_weight)
         step += 1
         examples_seen += len(items)
         loss_sum, loss_n = loss_sum + loss, loss_n + 1
@@ -379,6 +395,8 @@ def render_model_card(report: dict, out: Path) -> str:
            if cfg.get("train_window_tokens") else f"max length {cfg['max_length']}, stride {cfg['stride']}, ")
         + (f"frozen: the embeddings and the {cfg['freeze_layers']} lowest layers; " if cfg.get("freeze_layers")
            else "frozen: the word embeddings; " if cfg.get("freeze_embeddings") else "")
+        + (f"span loss plus {cfg['rank_loss_weight']} × a pairwise loss ranking answerable windows' no-answer "
+           f"margins above unanswerable ones', " if cfg.get("rank_loss_weight") else "")
         + f"AdamW lr {cfg['learning_rate']}, "
         f"warm-up {cfg['warmup_ratio']:.0%} then linear decay, weight decay {cfg['weight_decay']}, seed {cfg['seed']}.",
         f"- **Hardware / wall time:** {report['hardware']}, {report['torch_threads']} torch threads; "
