@@ -129,3 +129,24 @@ def test_train_reader_continues_from_a_saved_delta_and_refuses_one_without_its_b
                     "--run-dir", str(tmp_path / "run3"), timeout=600)
     assert orphan.returncode == 1
     assert "is missing; pass the folder it was made from" in orphan.stderr and "Traceback" not in orphan.stderr
+
+
+def test_the_rank_loss_refuses_a_model_without_segment_ids(tiny_data, tmp_path, monkeypatch):
+    """It tells the context from the question by segment ids: without them, a clear message before any work."""
+    import logging
+
+    import transformers
+    from click.testing import CliRunner
+
+    from qa.cli import cli
+
+    class NoSegments:
+        model_input_names = ["input_ids", "attention_mask"]
+
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", lambda *a, **k: NoSegments())
+    monkeypatch.setattr(logging, "basicConfig", lambda **kwargs: None)  # the command's logging set-up stays out of pytest's
+    result = CliRunner().invoke(cli, ["train-reader", "--squad-train", str(tiny_data["train"]),
+                                      "--tune-file", str(tiny_data["tune"]), "--output", str(tmp_path / "r"),
+                                      "--run-dir", str(tmp_path / "run"), "--rank-loss-weight", "1"])
+    assert result.exit_code == 1 and "needs a model with segment ids" in result.output
+    assert not (tmp_path / "r").exists()
