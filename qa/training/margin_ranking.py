@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from qa.reading.span_decoder import MAX_ANSWER_TOKENS
 
-_NO_SPAN = -1e4  # a margin no real window reaches (the evaluation's clip value)
+_NO_SPAN = -1e4  # the score of a span that may not be taken: below any real one, so never the best
 
 
 def context_mask(attention_mask, token_type_ids):
