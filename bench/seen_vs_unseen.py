@@ -41,8 +41,8 @@ def main() -> None:
     parser.add_argument("--model", action="append", required=True, help="reader folder (repeatable)")
     parser.add_argument("--seen-articles", type=int, default=5,
                         help="how many of the training tune articles to score (the first of the seeded split)")
-    parser.add_argument("--heldout-seed", type=int, default=13)
-    parser.add_argument("--cache", type=Path, default=Path("train-runs/threshold-rules-cache"))
+    parser.add_argument("--cache", type=Path, default=Path("train-runs/threshold-rules-cache"),
+                        help="margins per model and part, shared with bench/threshold_rules.py (seed-13 split)")
     parser.add_argument("--output", type=Path, default=Path("bench/results/seen-vs-unseen.json"))
     add_tune_file_option(parser)
     args = parser.parse_args()
@@ -51,7 +51,7 @@ def main() -> None:
 
     if not Path(args.tune_file).exists():
         parser.exit(1, f"no tune file at {args.tune_file}: both parts come from it\n")
-    seen, heldout = split_articles(load_articles(args.tune_file), 5, args.heldout_seed)
+    seen, heldout = split_articles(load_articles(args.tune_file), 5, seed=13)  # the split every stage trains with
     parts = {f"seen{args.seen_articles}": seen[: args.seen_articles], "heldout": heldout}
     rows = json.loads(args.output.read_text()) if args.output.exists() else {}
     for model in args.model:
