@@ -19,13 +19,19 @@ def add_tune_file_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tune-file", default=str(TUNE_FILE))
 
 
-def heldout_articles(parser: argparse.ArgumentParser, tune_file: str, seed: int = 13) -> list[dict]:
-    """The held-out articles, or a clean exit when the tune file is absent (a fresh clone)."""
+def tune_split(parser: argparse.ArgumentParser, tune_file: str, seed: int = 13) -> tuple[list[dict], list[dict]]:
+    """(the tune articles training uses, the held-out ones), or a clean exit when the tune file is
+    absent (a fresh clone)."""
     from qa.training.squad_data import load_articles, split_articles
 
     if not Path(tune_file).exists():
         parser.exit(1, f"no tune file at {tune_file}: the held-out articles come from it\n")
-    return split_articles(load_articles(tune_file), 5, seed)[1]
+    return split_articles(load_articles(tune_file), 5, seed)
+
+
+def heldout_articles(parser: argparse.ArgumentParser, tune_file: str, seed: int = 13) -> list[dict]:
+    """The held-out articles, or a clean exit when the tune file is absent (a fresh clone)."""
+    return tune_split(parser, tune_file, seed)[1]
 
 
 def cross_validated_row(examples, texts: dict[str, str], margins: dict[str, float]) -> dict:

@@ -21,19 +21,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is a package of the root
 
 import qa  # noqa: F401  (offline environment)
-from bench.heldout import add_tune_file_option, cross_validated_row
+from bench.heldout import add_tune_file_option, cross_validated_row, tune_split
 from bench.threshold_rules import margins_of
 
 
-def never_abstain_hasans_f1(examples, texts: dict[str, str]) -> float:
-    """F1 of the best span on the answerable questions: span quality with abstention set aside."""
-    from qa.squad_metric import SquadScores
+def never_abstain_hasans_f1(examples, texts: dict[str, str], margins: dict[str, float]) -> float:
+    """F1 of the best span on the answerable questions: span quality with abstention set aside
+    (the threshold training's report uses for its never-abstain rows)."""
+    from qa.training.evaluation import score
 
-    scores = SquadScores()
-    for e in examples:
-        if e.golds:
-            scores.add(list(e.golds), texts[e.qid])
-    return round(scores.summary()["HasAns"]["f1"], 2)
+    return round(score(texts, margins, examples, -1e9)["HasAns"]["f1"], 2)
 
 
 def main() -> None:
@@ -47,11 +44,9 @@ def main() -> None:
     add_tune_file_option(parser)
     args = parser.parse_args()
 
-    from qa.training.squad_data import examples_from, load_articles, split_articles
+    from qa.training.squad_data import examples_from
 
-    if not Path(args.tune_file).exists():
-        parser.exit(1, f"no tune file at {args.tune_file}: both parts come from it\n")
-    seen, heldout = split_articles(load_articles(args.tune_file), 5, seed=13)  # the split every stage trains with
+    seen, heldout = tune_split(parser, args.tune_file)  # the seed-13 split every stage trains with
     parts = {f"seen{args.seen_articles}": seen[: args.seen_articles], "heldout": heldout}
     rows = json.loads(args.output.read_text()) if args.output.exists() else {}
     for model in args.model:
@@ -61,7 +56,7 @@ def main() -> None:
             texts, margins = margins_of(model, examples, args.cache, part=part)
             row[part] = {"articles": [a["title"] for a in articles], "questions": len(examples),
                          **cross_validated_row(examples, texts, margins),
-                         "never_abstain_hasans_f1": never_abstain_hasans_f1(examples, texts)}
+                         "never_abstain_hasans_f1": never_abstain_hasans_f1(examples, texts, margins)}
         rows[model] = row
         print(model, json.dumps({p: {k: v for k, v in r.items() if k != "articles"} for p, r in row.items()}))
     args.output.parent.mkdir(parents=True, exist_ok=True)
