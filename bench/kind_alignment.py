@@ -19,8 +19,9 @@ A positive cosine means a step on that kind lowers the target's loss, to first o
 weights. Plain SGD's step follows the gradient; AdamW's divides each weight's gradient by its
 running RMS, so the cosine is also given for that preconditioned step, with the second moments
 the stage's own optimiser ended with (the checkpoint). Each gradient is also taken on two halves of
-its windows: the halves' cosines say how much of a figure is noise. Windows are cut as training
-cuts them (``--train-window-tokens 192``); dropout is off, so the figures repeat.
+its windows, and each target on two halves of the held-out windows: how far the halves agree says
+how much of a figure is noise. Windows are cut as training cuts them (``--train-window-tokens
+192``); dropout is off, so the figures repeat.
 """
 
 from __future__ import annotations
@@ -200,18 +201,22 @@ def main() -> None:
     targets = {k: (halves["1"][k] + halves["2"][k]) / 2 for k in halves["1"]}
     result = {"checkpoint": str(args.checkpoint), "per_kind": args.per_kind, "target_windows": args.target,
               "squad_articles": args.articles, "seed": args.seed, "adam_preconditioned": scale is not None,
-              "targets": {k: {"halves_cosine": cosine(halves["1"][k], halves["2"][k])} for k in targets}, "kinds": {}}
+              "targets": {k: {"halves_cosine": cosine(halves["1"][k], halves["2"][k]), "norm": round(float(targets[k].norm()), 4)}
+                          for k in targets}, "kinds": {}}
 
     for kind, examples in parts.items():
         windows = windows_of(examples, args.per_kind, args.seed)
         g1, g2 = grads.span(windows[0::2]), grads.span(windows[1::2])
         g = (g1 + g2) / 2
-        row = {"made": len(examples), "windows": len(windows), "halves_cosine": cosine(g1, g2)}
+        row = {"made": len(examples), "windows": len(windows), "halves_cosine": cosine(g1, g2),
+               "norm": round(float(g.norm()), 4)}
         for t, target in targets.items():
-            row[t] = {"sgd": cosine(g, target), "sgd_halves": [cosine(g1, target), cosine(g2, target)]}
+            row[t] = {"sgd": cosine(g, target), "sgd_halves": [cosine(g1, target), cosine(g2, target)],
+                      "sgd_target_halves": [cosine(g, halves[h][t]) for h in ("1", "2")]}
             if scale is not None:
                 row[t]["adam"] = cosine(g * scale, target)
                 row[t]["adam_halves"] = [cosine(g1 * scale, target), cosine(g2 * scale, target)]
+                row[t]["adam_target_halves"] = [cosine(g * scale, halves[h][t]) for h in ("1", "2")]
         result["kinds"][kind] = row
         print(f"{kind:28s} n={len(windows):4d} halves {row['halves_cosine']:+.3f}  rank sgd {row['rank']['sgd']:+.4f}"
               + (f" adam {row['rank'].get('adam', 0):+.4f}" if scale is not None else "")
