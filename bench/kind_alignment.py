@@ -1,7 +1,7 @@
 """Which parts of the training mix pull a reader towards held-out SQuAD 2.0 abstention: gradient alignment.
 
     .venv/bin/python bench/kind_alignment.py --checkpoint train-runs/reader26/checkpoint.pt \
-        [--per-kind 320] [--target 512] [--articles 80] [--output bench/results/kind-alignment.json]
+        [--per-kind 256] [--target 384] [--articles 80] [--output bench/results/kind-alignment.json]
 
 A CPU stage is a tug between parts of its mix (RESULTS, stage 32): some pull the margin away from
 SQuAD 2.0's kind of "unanswerable", the memorised tune articles pull it back. Measuring each part's
@@ -46,7 +46,8 @@ DISTRACTOR_SUBJECTS = ("entity", "word", "predicate", "modifier")
 
 
 def mix_parts(squad_articles: list[dict], tune_train: list[dict], seed: int) -> dict[str, list]:
-    """Examples of every kind the training mix can hold, made by the training code itself."""
+    """Examples of every kind the training mix can hold, made by the training code itself: each rule
+    tried on every question (rate 1), another paragraph for half of them."""
     from qa.training.distractors import distractor_examples
     from qa.training.hard_negatives import hard_negatives
     from qa.training.squad_data import examples_from, other_paragraph_negatives
@@ -106,9 +107,9 @@ class Gradients:
         half = self.batch_size // 2
         pairs = min(len(answerable), len(unanswerable)) // half
         self.model.zero_grad(set_to_none=True)
-        for k in range(pairs):
-            batch = self._batch(answerable[k * half:(k + 1) * half] + unanswerable[k * half:(k + 1) * half])
-            out = self.model(**{k2: v for k2, v in batch.items() if k2 not in ("start_positions", "end_positions")})
+        for i in range(pairs):
+            batch = self._batch(answerable[i * half:(i + 1) * half] + unanswerable[i * half:(i + 1) * half])
+            out = self.model(**{k: v for k, v in batch.items() if k not in ("start_positions", "end_positions")})
             loss = margin_ranking_loss(out.start_logits, out.end_logits, batch["attention_mask"],
                                        batch["token_type_ids"], batch["start_positions"], batch["end_positions"])
             (loss / pairs).backward()
@@ -148,8 +149,8 @@ def main() -> None:
     parser.add_argument("--base-model", type=Path, default=None,
                         help="the folder whose config and tokenizer the checkpoint's weights fit "
                              "[the run's base-model/, or its config's base model]")
-    parser.add_argument("--per-kind", type=int, default=320, help="windows per kind of training example")
-    parser.add_argument("--target", type=int, default=512, help="held-out windows per side (answerable, not)")
+    parser.add_argument("--per-kind", type=int, default=256, help="windows per kind of training example")
+    parser.add_argument("--target", type=int, default=384, help="held-out windows per side (answerable, not)")
     parser.add_argument("--articles", type=int, default=80, help="SQuAD 1.1 articles the made examples come from")
     parser.add_argument("--squad-train", default=str(SQUAD_TRAIN))
     parser.add_argument("--seed", type=int, default=7)
