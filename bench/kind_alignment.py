@@ -117,23 +117,28 @@ class Gradients:
 
 
 def adam_scale(checkpoint: dict, model) -> "torch.Tensor | None":
-    """1 / (√v + ε) per trainable weight, in ``Gradients`` order, from the checkpoint's AdamW state
-    (its parameter groups list the decayed weights, then biases and LayerNorms, as make_optimizer does)."""
+    """1 / (√v + ε) per trainable weight, in ``Gradients`` order, from the checkpoint's AdamW state,
+    read through the optimiser training builds (``make_optimizer``), so each moment lands on its weight."""
+    from types import SimpleNamespace
+
     import torch
 
-    state = checkpoint["optimizer"]["state"]
-    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    no_decay = [any(k in n for k in ("bias", "LayerNorm")) for n, _ in named]
-    order = [i for i, nd in enumerate(no_decay) if not nd] + [i for i, nd in enumerate(no_decay) if nd]
-    scales: list = [None] * len(named)
-    for slot, i in enumerate(order):
-        v = state[slot]["exp_avg_sq"] if slot in state else torch.zeros_like(named[i][1])
-        if v.shape != named[i][1].shape:
+    from qa.training.train_reader import make_optimizer
+
+    optimizer = make_optimizer(model, SimpleNamespace(weight_decay=0.0, learning_rate=0.0))
+    try:
+        optimizer.load_state_dict(checkpoint["optimizer"])
+    except ValueError:
+        return None  # not the optimiser of these weights (other groups or sizes)
+    scales = []
+    for p in (q for q in model.parameters() if q.requires_grad):
+        state = optimizer.state.get(p, {})
+        v = state.get("exp_avg_sq", torch.zeros_like(p))
+        if v.shape != p.shape:
             return None  # not the optimiser of these weights
-        steps = float(state[slot]["step"]) if slot in state else 1.0
-        v_hat = v / (1 - 0.999 ** max(steps, 1.0))
-        scales[i] = 1.0 / (v_hat.sqrt() + 1e-8)
-    return torch.cat([s.reshape(-1) for s in scales])
+        v_hat = v / (1 - 0.999 ** max(float(state.get("step", 1.0)), 1.0))
+        scales.append((1.0 / (v_hat.sqrt() + 1e-8)).reshape(-1))
+    return torch.cat(scales)
 
 
 def cosine(a, b) -> float:
