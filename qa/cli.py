@@ -460,6 +460,9 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
               help="Times each SQuAD 2.0 tune example appears in the mix (its unanswerables teach abstention).")
 @click.option("--negative-rate", type=click.FloatRange(0.0, 1.0), default=0.33, show_default=True,
               help="Share of SQuAD 1.1 questions also paired with another paragraph as a no-answer example.")
+@click.option("--answerable-rate", type=click.FloatRange(0.0, 1.0, min_open=True), default=1.0, show_default=True,
+              help="Share of the SQuAD 1.1 answerable questions put in the mix (the hard negatives are still "
+                   "made from all of them): below 1, the --max-examples cap leaves the other parts more room.")
 @click.option("--hard-negatives", default="", show_default=True,
               help="Comma-separated kinds of rule-made unanswerables to add: " + ", ".join(HARD_NEGATIVE_KINDS)
                    + "; KIND:RATE tries that kind on its own share of the questions instead of --hard-rate.")

@@ -178,3 +178,14 @@ def test_training_mix_holds_the_hard_negatives_in_proportion():
     assert sum(counts.get(kind, 0) for kind in KINDS) >= 4
     capped = build_training_mix([ARTICLE], [], 6, 0, 0.0, seed=3, hard_kinds=KINDS, hard_rate=1.0)
     assert len(capped) == 6 and mix_composition(capped)["answerable"] >= 1
+
+
+def test_answerable_rate_thins_the_answerables_and_keeps_every_negative():
+    whole = build_training_mix([ARTICLE], [], None, 0, 0.0, seed=3, hard_kinds=KINDS, hard_rate=1.0)
+    assert build_training_mix([ARTICLE], [], None, 0, 0.0, seed=3, hard_kinds=KINDS, hard_rate=1.0,
+                              answerable_rate=1.0) == whole
+    half = build_training_mix([ARTICLE], [], None, 0, 0.0, seed=3, hard_kinds=KINDS, hard_rate=1.0,
+                              answerable_rate=0.5)
+    counts, whole_counts = mix_composition(half), mix_composition(whole)
+    assert counts["answerable"] == whole_counts["answerable"] // 2
+    assert {k: counts.get(k) for k in KINDS} == {k: whole_counts.get(k) for k in KINDS}

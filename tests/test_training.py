@@ -40,13 +40,13 @@ def test_train_reader_is_bounded_resumable_and_ships_a_model(tiny_data, tmp_path
     common = ["train-reader", "--squad-train", str(tiny_data["train"]), "--tune-file", str(tiny_data["tune"]),
               "--eval-file", str(tiny_data["eval"]), "--output", str(out), "--run-dir", str(run),
               "--batch-size", "4", "--max-length", "64", "--stride", "16", "--threads", "1",
-              "--tune-repeats", "3", "--negative-rate", "0.5"]
+              "--tune-repeats", "3", "--negative-rate", "0.5", "--answerable-rate", "0.9"]
     first = run_qa(*common, "--max-steps", "1", timeout=600)
     assert first.returncode == 0, first.stderr[-2000:]
     assert (run / "checkpoint.pt").exists()
     report = json.loads((out / "training_report.json").read_text())
     assert report["progress"]["steps"] == 1
-    assert (report["config"]["tune_repeats"], report["config"]["negative_rate"]) == (3, 0.5)
+    assert (report["config"]["tune_repeats"], report["config"]["negative_rate"], report["config"]["answerable_rate"]) == (3, 0.5, 0.9)
 
     resumed = run_qa(*common, "--max-steps", "2", "--resume", timeout=600)
     assert resumed.returncode == 0, resumed.stderr[-2000:]

@@ -143,12 +143,15 @@ def build_training_mix(
     modifier_distractor_rate: float = 0.0,
     hard_kind_rates: dict[str, float] | None = None,
     workers: int = 1,
+    answerable_rate: float = 1.0,
 ) -> list[QAExample]:
     """All tune-set examples (repeated), then SQuAD 1.1 questions, their other-paragraph
     negatives, their rule-made hard negatives (qa.training.hard_negatives) and their copies with a
     misleading sentence added (qa.training.distractors) in proportion, up to ``max_examples``;
     about ``headline_rate`` of them with their article's title above the paragraph
-    (qa.training.headlines); shuffled with ``seed``. The generators, each seeded on its own, run
+    (qa.training.headlines); shuffled with ``seed``. ``answerable_rate`` keeps that share of the
+    SQuAD 1.1 answerables (before the cap), so the cap leaves more room for the other parts; the
+    negatives are still made from all of them. The generators, each seeded on its own, run
     in up to ``workers`` processes side by side: the same mix however many."""
     from qa.training.forked import forked_map
     from qa.training.headlines import add_headlines
@@ -159,6 +162,7 @@ def build_training_mix(
     negatives = other_paragraph_negatives(squad_train, negative_rate, rng)
     rng.shuffle(positives)
     rng.shuffle(negatives)
+    positives = positives[: round(len(positives) * answerable_rate)]
     pools = [positives, negatives]
     jobs = [("hard", (hard_kinds, hard_rate, seed, hard_kind_rates))] if hard_kinds else []
     for subject, rate in (("entity", distractor_rate), ("word", word_distractor_rate),

