@@ -11,8 +11,9 @@
 #   2. device run: command "bash scripts/train-on-gpu.sh train", carry ["train-runs/gpu-data",
 #                  "train-runs/gpu-base"], timeout_s 540: bf16, batch 64, length 384, GPU_EPOCHS (2) over the
 #                  whole mix (SQuAD 1.1, the tune articles' unanswerables ×4, rule-made hard negatives of
-#                  qa.training.hard_negatives: stage 33's kinds, those whose gradients pull towards held-out
-#                  abstention in bench/kind_alignment.py; the distractor copies of qa.training.distractors
+#                  qa.training.hard_negatives: stage 34's kinds and rates, those whose gradients pull towards
+#                  held-out abstention in bench/kind_alignment.py, with 45% of the SQuAD 1.1 answerables;
+#                  the distractor copies of qa.training.distractors
 #                  and negations only through GPU_* settings, as they pulled nowhere there), bounded by
 #                  GPU_MINUTES (5) of training, the learning rate at zero by whichever ends first; returns
 #                  the reader as a split tar in $OUT with its report and log.
@@ -116,8 +117,8 @@ train)
         --squad-train "$DATA/squad1.1-train.json.gz" --tune-file "$DATA/squad2-dev-tune.json.gz" \
         --eval-file "$DATA/squad2-dev-sample.json" \
         --seed "${GPU_SEED:-53}" --heldout-seed 13 --tune-repeats "${GPU_TUNE_REPEATS:-4}" \
-        --hard-negatives "${GPU_HARD_NEGATIVES:-entity_swap,entity_swap_in_paragraph:1.0,antonym:0.5,sibling_paragraph,answer_sentence_removed}" \
-        --hard-rate 0.25 --negative-rate "${GPU_NEGATIVE_RATE:-0.05}" \
+        --hard-negatives "${GPU_HARD_NEGATIVES:-entity_swap:0.15,entity_swap_in_paragraph:1.0,antonym:0.5,sibling_paragraph:0.05,answer_sentence_removed:0.05}" \
+        --hard-rate 0.25 --negative-rate "${GPU_NEGATIVE_RATE:-0.02}" --answerable-rate "${GPU_ANSWERABLE_RATE:-0.45}" \
         --distractor-rate "${GPU_DISTRACTOR_RATE:-0}" --word-distractor-rate "${GPU_WORD_DISTRACTOR_RATE:-0}" \
         --predicate-distractor-rate "${GPU_PREDICATE_DISTRACTOR_RATE:-0}" --headline-rate "${GPU_HEADLINE_RATE:-0}" \
         --modifier-distractor-rate "${GPU_MODIFIER_DISTRACTOR_RATE:-0}" \

@@ -194,10 +194,12 @@ def test_the_train_step_runs_end_to_end_on_the_cpu(tmp_path):
     report = json.loads((out / "training_report.json").read_text())
     config = report["config"]
     assert (config["max_length"], config["batch_size"], config["epochs"]) == (384, 64, 2.0)
-    # stage 33's mix (bench/kind_alignment.py): in-paragraph swaps at their own rate, no distractor copies
+    # stage 34's mix (bench/kind_alignment.py): in-paragraph swaps at their own rate, no distractor copies
     assert "entity_swap_in_paragraph" in config["hard_negatives"] and "negation" not in config["hard_negatives"]
-    assert config["hard_kind_rates"] == {"entity_swap_in_paragraph": 1.0, "antonym": 0.5}
-    assert config["negative_rate"] == 0.05 and config["modifier_distractor_rate"] == config["distractor_rate"] == 0.0
+    assert config["hard_kind_rates"] == {"entity_swap": 0.15, "entity_swap_in_paragraph": 1.0, "antonym": 0.5,
+                                         "sibling_paragraph": 0.05, "answer_sentence_removed": 0.05}
+    assert (config["negative_rate"], config["answerable_rate"]) == (0.02, 0.45)
+    assert config["modifier_distractor_rate"] == config["distractor_rate"] == 0.0
     assert report["progress"]["steps"] == report["progress"]["planned_steps"]  # both epochs, inside the budget
     log = (out / "train.log").read_text()
     steps = report["progress"]["steps"]
