@@ -150,8 +150,8 @@ def build_training_mix(
     misleading sentence added (qa.training.distractors) in proportion, up to ``max_examples``;
     about ``headline_rate`` of them with their article's title above the paragraph
     (qa.training.headlines); shuffled with ``seed``. ``answerable_rate`` keeps that share of the
-    SQuAD 1.1 answerables (before the cap), so the cap leaves more room for the other parts; the
-    negatives are still made from all of them. The generators, each seeded on its own, run
+    training file's own questions (SQuAD 1.1's are all answerable) before the cap, so the cap leaves
+    more room for the other parts; the negatives are still made from all of them. The generators, each seeded on its own, run
     in up to ``workers`` processes side by side: the same mix however many."""
     from qa.training.forked import forked_map
     from qa.training.headlines import add_headlines
