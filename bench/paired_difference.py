@@ -31,15 +31,13 @@ from bench.threshold_rules import margins_of
 
 def out_of_fold_f1(examples, texts: dict[str, str], margins: dict[str, float]) -> np.ndarray:
     """Each question's F1 at the expected-gain threshold fit on the other articles."""
-    from qa.training.calibration import earnings, expected_gain_threshold
+    from qa.training.calibration import earnings, leave_one_article_out
 
     titles = np.array([e.title for e in examples])
     margin = np.array([margins[e.qid] for e in examples])
     answer_f1, abstain_f1 = earnings(examples, texts)
     earned = np.zeros(len(examples))
-    for title in sorted(set(titles)):
-        held = titles == title
-        threshold = expected_gain_threshold(margin[~held], answer_f1[~held], abstain_f1[~held])
+    for _title, held, threshold in leave_one_article_out(titles, margin, answer_f1, abstain_f1):
         earned[held] = np.where(margin[held] > threshold, answer_f1[held], abstain_f1[held])
     return earned
 

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 import qa  # noqa: F401  (offline environment)
 from bench.heldout import add_tune_file_option, heldout_articles
-from qa.training.calibration import earnings, expected_gain_threshold
+from qa.training.calibration import earnings, expected_gain_threshold, leave_one_article_out
 
 
 def margins_of(model_dir: str, examples, cache: Path | None, part: str = "heldout") -> tuple[dict, dict]:
@@ -89,9 +89,7 @@ def judge(examples, texts: dict[str, str], margins: dict[str, float]) -> dict:
     for name, rule in RULES.items():
         earned = np.zeros(len(examples))
         folds = []
-        for title in sorted(set(titles)):
-            held = titles == title
-            cut = rule(m[~held], answer[~held], abstain[~held])
+        for _title, held, cut in leave_one_article_out(titles, m, answer, abstain, rule):
             earned[held] = np.where(m[held] > cut, answer[held], abstain[held])
             folds.append(round(cut, 2))
         rows[name] = {"cv_f1": round(100 * earned.mean(), 2), "hasans_f1": round(100 * earned[has].mean(), 2),

@@ -8,8 +8,8 @@ import pytest
 
 from qa.reading.confidence import answer_confidence
 from qa.squad_metric import best_cut
-from qa.training.calibration import (cross_validate, expected_gain_threshold, fit_calibration,
-                                       reliability_table)
+from qa.training.calibration import (cross_validate, earnings, expected_gain_threshold, fit_calibration,
+                                       leave_one_article_out, reliability_table)
 from qa.training.squad_data import QAExample
 
 
@@ -90,6 +90,21 @@ def test_one_article_chooses_a_threshold_but_judges_nothing():
     cv = cross_validate(examples, texts, margins)
     assert cv["folds"] == [] and cv["out_of_fold"] == {} and cv["reliability_out_of_fold"] == []
     assert cv["calibration"]["scale"] > 0
+
+
+def test_each_article_is_left_out_once_with_a_threshold_fit_on_the_others():
+    examples, texts, margins = _synthetic(articles=3, per_article=80)
+    titles = np.array([e.title for e in examples])
+    margin = np.array([margins[e.qid] for e in examples])
+    answer_f1, abstain_f1 = earnings(examples, texts)
+    folds = list(leave_one_article_out(titles, margin, answer_f1, abstain_f1))
+    assert [title for title, _, _ in folds] == ["title0", "title1", "title2"]
+    assert sum(held.astype(int) for _, held, _ in folds).tolist() == [1] * len(examples)
+    for title, held, threshold in folds:
+        assert set(titles[held]) == {title}
+        assert threshold == expected_gain_threshold(margin[~held], answer_f1[~held], abstain_f1[~held])
+    one = titles == "title0"
+    assert list(leave_one_article_out(titles[one], margin[one], answer_f1[one], abstain_f1[one])) == []
 
 
 def _gains(seed, n, centre, spread=1.0):

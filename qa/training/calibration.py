@@ -116,23 +116,34 @@ def reliability_table(confidences: np.ndarray, right: np.ndarray) -> tuple[list[
     return rows, round(ece, 4)
 
 
+def leave_one_article_out(titles: np.ndarray, margins: np.ndarray, answer_f1: np.ndarray,
+                          abstain_f1: np.ndarray, rule=expected_gain_threshold):
+    """Per article (sorted by title): its title, the mask of its questions and the threshold that
+    ``rule`` (margins, answer F1, abstain F1 → threshold) fits on the other articles' questions.
+    Nothing with fewer than two articles: then nothing is left to fit on. The one fold scheme every
+    cross-validated score here uses."""
+    titles = np.asarray(titles)
+    names = sorted(set(titles.tolist()))
+    if len(names) < 2:
+        return
+    for title in names:
+        held = titles == title
+        yield title, held, rule(margins[~held], answer_f1[~held], abstain_f1[~held])
+
+
 def cross_validate(examples: list[QAExample], texts: dict[str, str], margins: dict[str, float]) -> dict:
     """Leave one article out at a time: threshold (expected gain) and calibration fit on the others,
     judged on it. Returns the final threshold and calibration (fit on all articles), the pooled
     out-of-fold SQuAD scores and reliability table, and the per-fold thresholds (none with fewer
     than two articles: then nothing is left to judge on)."""
-    titles = sorted({e.title for e in examples})
-    if len(titles) < 2:
-        titles = []
     margin_of = np.array([margins[e.qid] for e in examples])
     right = np.array([is_right(e, texts[e.qid]) for e in examples])
     answer_f1, abstain_f1 = earnings(examples, texts)
     oof_conf, judged = np.zeros(len(examples)), np.zeros(len(examples), dtype=bool)
     scores = SquadScores()
     folds = []
-    for title in titles:
-        held = np.array([e.title == title for e in examples])
-        threshold = expected_gain_threshold(margin_of[~held], answer_f1[~held], abstain_f1[~held])
+    titles = np.array([e.title for e in examples])
+    for title, held, threshold in leave_one_article_out(titles, margin_of, answer_f1, abstain_f1):
         calibration = fit_calibration(margin_of[~held], right[~held], threshold)
         judged |= held
         for i in np.flatnonzero(held):
