@@ -78,14 +78,9 @@ class Gradients:
         self.params = [p for p in model.parameters() if p.requires_grad]
 
     def _batch(self, items):
-        import torch
+        from qa.training.train_reader import labelled_batch
 
-        from qa.reading.span_models import pad_windows
-
-        batch = {k: torch.from_numpy(v) for k, v in pad_windows([w.window for w in items], self.pad).items()}
-        batch["start_positions"] = torch.tensor([w.start for w in items])
-        batch["end_positions"] = torch.tensor([w.end for w in items])
-        return batch
+        return labelled_batch(items, self.pad)
 
     def _flat(self):
         import torch

@@ -127,18 +127,28 @@ def make_training_windows(tokenizer, mix, cfg: TrainConfig):
     return training_windows(tokenizer, mix, cfg.max_length, cfg.stride, workers=workers, keep_offsets=False)
 
 
+def labelled_batch(items, pad_token_id: int, device: str = "cpu") -> dict:
+    """Model inputs for labelled windows, padded to the longest, with their gold start and end
+    token positions: what training steps on and what bench/kind_alignment.py takes gradients of."""
+    import torch
+
+    from qa.reading.span_models import pad_windows
+
+    batch = {k: torch.from_numpy(v).to(device) for k, v in pad_windows([w.window for w in items], pad_token_id).items()}
+    batch["start_positions"] = torch.tensor([w.start for w in items], device=device)
+    batch["end_positions"] = torch.tensor([w.end for w in items], device=device)
+    return batch
+
+
 def training_step(model, optimizer, scheduler, items, pad_token_id: int, device: str,
                   rank_loss_weight: float = 0.0) -> float:
     """One optimiser step on a batch of labelled windows; returns the loss (the span loss, plus
     ``rank_loss_weight`` × the margin-ranking loss when that is set)."""
     import torch
 
-    from qa.reading.span_models import pad_windows
     from qa.training.margin_ranking import margin_ranking_loss
 
-    batch = {k: torch.from_numpy(v).to(device) for k, v in pad_windows([w.window for w in items], pad_token_id).items()}
-    batch["start_positions"] = torch.tensor([w.start for w in items], device=device)
-    batch["end_positions"] = torch.tensor([w.end for w in items], device=device)
+    batch = labelled_batch(items, pad_token_id, device)
     with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
         out = model(**batch)
         loss = out.loss
