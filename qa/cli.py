@@ -397,6 +397,43 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
         click.echo(f"recorded in {Path(model_dir) / 'reader_config.json'}")
 
 
+@cli.command("calibrate-open")
+@click.option("--reader-model", default=None, help="Reader folder [models/reader].")
+@click.option("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"), show_default=True)
+@click.option("--heldout-articles", type=click.IntRange(2), default=5, show_default=True)
+@click.option("--heldout-seed", type=int, default=13, show_default=True,
+              help="The same seed the reader was trained with, so the articles are unseen.")
+@click.option("--record/--no-record", default=True, show_default=True,
+              help="Store the fit in the reader's reader_config.json and MODEL_CARD.md.")
+def calibrate_open(reader_model, tune_file, heldout_articles, heldout_seed, record):
+    """Fit the no-answer threshold and confidence for reading several retrieved passages (after check-int8)."""
+    from qa.training.open_calibration import fit, record as record_fit
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[logging.StreamHandler(sys.stderr)])
+    try:
+        model_dir = paths.reader_model_path(reader_model)
+    except paths.ModelMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not Path(tune_file).exists():
+        raise click.ClickException(f"no tune file at {tune_file} (the held-out articles come from it)")
+    fitted = fit(model_dir, tune_file, heldout_articles, heldout_seed)
+    oof = fitted["out_of_fold"]["overall"]
+    click.echo(f"{fitted['examples']} held-out questions asked through retrieval: threshold "
+               f"{fitted['no_answer_threshold']:.3f} (one passage: {_one_passage_threshold(model_dir)}), "
+               f"out-of-fold F1 {oof['f1']:.1f}, expected calibration error {fitted['ece_out_of_fold']:.3f} "
+               f"({fitted['seconds']} s)")
+    if record:
+        record_fit(model_dir, fitted)
+        click.echo(f"recorded in {Path(model_dir) / 'reader_config.json'} and its MODEL_CARD.md")
+
+
+def _one_passage_threshold(model_dir) -> str:
+    from qa.reading import READER_CONFIG
+
+    config = json.loads((Path(model_dir) / READER_CONFIG).read_text())
+    return f"{float(config.get('no_answer_threshold', 0.0)):.3f}"
+
+
 def _rate_option(name: str, help: str, most: float = 1.0):
     """A training-mix rate: 0 (off) up to ``most``."""
     return click.option(name, type=click.FloatRange(0.0, most), default=0.0, show_default=True, help=help)

@@ -17,6 +17,11 @@ first; the prior settles such near-ties (``rank_penalty`` in reader_config.json,
 ``DEFAULT_RANK_PENALTY``, measured in bench/rank_prior.py), and a span from a lower passage shows
 the lower confidence. Whether to answer at all is still the reader's own call: the best
 unpenalised margin against the threshold, as tuned. One passage (reader mode) is unchanged.
+
+A reader whose ``reader_config.json`` has a ``several_passages`` entry (``qa calibrate-open``,
+qa.training.open_calibration) uses that threshold and calibration whenever it reads more than one
+passage: fit through retrieval on held-out articles, where the margins run larger than one
+paragraph at a time.
 """
 
 from __future__ import annotations
@@ -69,6 +74,10 @@ class SpanReader:
             no_answer_threshold if no_answer_threshold is not None else float(config.get("no_answer_threshold", 0.0))
         )
         self.calibration = config.get("calibration")
+        # several passages have their own rule when one was fit (qa.training.open_calibration);
+        # a threshold passed in explicitly is meant for every read
+        several = config.get("several_passages") if no_answer_threshold is None else None
+        self.several_passages = (float(several["no_answer_threshold"]), several.get("calibration")) if several else None
         self.rank_penalty = (
             rank_penalty if rank_penalty is not None else float(config.get("rank_penalty", DEFAULT_RANK_PENALTY))
         )
@@ -112,11 +121,20 @@ class SpanReader:
             spans[w.pair_index].extend(found)
         return nulls, spans
 
+    def verdict_rule(self, passages: int) -> tuple[float, dict | None]:
+        """The no-answer threshold and calibration for a question read over ``passages`` passages:
+        the one-passage pair as trained, or for several the pair fit through retrieval when the
+        reader has one (its margins run larger: more spans, the lowest null among more passages)."""
+        if passages > 1 and self.several_passages:
+            return self.several_passages
+        return self.no_answer_threshold, self.calibration
+
     def _answers(self, query: str, documents: list[Document], nulls: list[float], spans: list[list]) -> list:
         # One question, one set of passages: like the windows of one long document (the SQuAD 2.0
         # recipe the threshold was tuned with), every span is weighed against the strongest
         # no-answer evidence among all passages read; later passages give up their rank's prior.
         null = min(nulls)
+        threshold, calibration = self.verdict_rule(len(documents))
         answers = []
         for rank, (doc, found) in enumerate(zip(documents, spans)):
             best: dict[tuple[int, int], float] = {}
@@ -127,12 +145,12 @@ class SpanReader:
                 reader_margin = score - null
                 margin = reader_margin - self.rank_penalty * rank
                 answers.append(ExtractedAnswer(
-                    query=query, score=answer_confidence(margin, self.no_answer_threshold, self.calibration),
+                    query=query, score=answer_confidence(margin, threshold, calibration),
                     data=doc.content[start:end], document=doc, document_offset=ExtractedAnswer.Span(start, end),
                     meta={"margin": margin, "reader_margin": reader_margin},
                 ))
         # answer or abstain: one verdict for the question, from the best span's own margin
-        answerable = any(a.meta["reader_margin"] > self.no_answer_threshold for a in answers)
+        answerable = any(a.meta["reader_margin"] > threshold for a in answers)
         for answer in answers:
             answer.meta["answers"] = answerable
         return answers
