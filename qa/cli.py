@@ -417,11 +417,12 @@ def calibrate_open(reader_model, tune_file, heldout_articles, heldout_seed, reco
     if not Path(tune_file).exists():
         raise click.ClickException(f"no tune file at {tune_file} (the held-out articles come from it)")
     fitted = fit(model_dir, tune_file, heldout_articles, heldout_seed)
-    oof = fitted["out_of_fold"]["overall"]
+    oof = fitted["out_of_fold"]
+    judged = (f"out-of-fold F1 {oof['overall']['f1']:.1f}, expected calibration error {fitted['ece_out_of_fold']:.3f}"
+              if oof else "one article: nothing left to judge the fit on")
     click.echo(f"{fitted['examples']} held-out questions asked through retrieval: threshold "
                f"{fitted['no_answer_threshold']:.3f} (one passage: {_one_passage_threshold(model_dir)}), "
-               f"out-of-fold F1 {oof['f1']:.1f}, expected calibration error {fitted['ece_out_of_fold']:.3f} "
-               f"({fitted['seconds']} s)")
+               f"{judged} ({fitted['seconds']} s)")
     if record:
         record_fit(model_dir, fitted)
         click.echo(f"recorded in {Path(model_dir) / 'reader_config.json'} and its MODEL_CARD.md")

@@ -22,7 +22,8 @@
 #                  e.g. after a failed call; a git hook refuses commits until then), then joins the parts
 #                  into DEST (default train-runs/gpu-out). Ship it only under the reader issue's rule (beats
 #                  models/reader on the evaluation sample AND answers the demo question); run
-#                  `qa check-int8 --reader-model DEST` here (the GPU run skips that check).
+#                  `qa check-int8 --reader-model DEST` and then `qa calibrate-open --reader-model DEST`
+#                  here (the GPU run skips both).
 #
 # The GPU machine has torch, transformers, tokenizers, numpy, scikit-learn, safetensors and click but not
 # Haystack; the training code needs only those. It has 16 cores: the mix's generators run side by side and
@@ -143,9 +144,10 @@ unpack)
     echo "unpacked into $DEST:"
     ls -l "$DEST"
     echo "next: .venv/bin/qa check-int8 --reader-model $DEST   (records whether it may run in int8)"
+    echo "then: .venv/bin/qa calibrate-open --reader-model $DEST   (threshold and confidence across passages)"
     ;;
 *)
-    sed -n '2,29p' "$0" >&2
+    sed -n '2,31p' "$0" >&2
     exit 2
     ;;
 esac

@@ -138,6 +138,8 @@ def test_unpack_joins_the_parts_and_puts_the_models_back(scratch_repo, tmp_path)
     result = _run(repo, "unpack", str(parts), "train-runs/gpu-out")
     assert result.returncode == 0, result.stderr
     assert (repo / "train-runs/gpu-out/model.safetensors").read_bytes() == b"weights" * 1000
+    assert "qa check-int8 --reader-model train-runs/gpu-out" in result.stdout
+    assert "qa calibrate-open --reader-model train-runs/gpu-out" in result.stdout  # what the product reads with
     assert _git(repo, "status", "--porcelain") == ""
 
 
@@ -204,6 +206,7 @@ def test_the_train_step_runs_end_to_end_on_the_cpu(tmp_path):
     log = (out / "train.log").read_text()
     steps = report["progress"]["steps"]
     assert f"step {steps}/{steps} " in log and " lr 0.00e+00 " in log  # the rate reached zero with the epochs
+    assert "qa calibrate-open" in log  # no Haystack there: the fit through retrieval is left for here
     parts = sorted(out.glob("reader-gpu.tar.part-*"))
     assert parts and all(p.stat().st_size <= 15 * 1024 * 1024 for p in parts)
     with tarfile.open(fileobj=io.BytesIO(b"".join(p.read_bytes() for p in parts))) as tar:

@@ -58,8 +58,11 @@ def test_train_reader_is_bounded_resumable_and_ships_a_model(tiny_data, tmp_path
         assert (out / name).exists(), name
     card = (out / "MODEL_CARD.md").read_text()
     assert "| HasAns |" in card and "qa train-reader" in card
-    threshold = json.loads((out / "reader_config.json").read_text())["no_answer_threshold"]
-    assert threshold == report["results"]["threshold"]
+    config = json.loads((out / "reader_config.json").read_text())
+    assert config["no_answer_threshold"] == report["results"]["threshold"]
+    # and the pair for several passages, fit through retrieval (qa.training.open_calibration)
+    assert config["several_passages"]["no_answer_threshold"] == report["results"]["several_passages"]["no_answer_threshold"]
+    assert card.count("## Confidence when reading several passages") == 1
 
 
 def test_train_reader_with_hard_negatives_short_windows_and_frozen_layers(tiny_data, tmp_path):

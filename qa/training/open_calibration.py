@@ -30,6 +30,15 @@ KEY = "several_passages"
 CARD_HEADING = "## Confidence when reading several passages"
 
 
+def retrieval_installed() -> bool:
+    """Whether the product's retrieval can run here (the lent GPU machine has no Haystack)."""
+    try:
+        import haystack  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def open_margins(model_dir: str | Path, articles: list[dict], examples) -> tuple[dict[str, str], dict[str, float]]:
     """Each question asked of an index of ``articles``' paragraphs through the product's retrieval
     and reader: its top answer, and its best unpenalised margin (what decides answer or abstain;
@@ -81,19 +90,22 @@ def fit(model_dir: str | Path, tune_file: str | Path, heldout_articles: int, hel
 
 def card_section(fitted: dict) -> str:
     """The model card's section on it: the rule, the out-of-fold scores and the reliability table."""
-    cal, oof = fitted["calibration"], fitted["out_of_fold"]
+    cal, oof = fitted["calibration"] or {"scale": 0.0, "bias": 0.0}, fitted["out_of_fold"]
+    judged = (f"out of fold (each article judged by a fit on the others): F1 {oof['overall']['f1']:.1f} "
+              f"(HasAns {oof['HasAns']['f1']:.1f}, NoAns {oof['NoAns']['f1']:.1f}), expected calibration error "
+              f"{fitted['ece_out_of_fold']:.3f}" if oof else "with one article there was none left to judge the fit on")
     lines = [
         CARD_HEADING, "",
         f"Reading the top {fitted['passages_read']} chunks retrieval finds, the reader answers when the best span "
         f"beats the lowest no-answer score among them by more than {fitted['no_answer_threshold']:.3f}, and shows "
-        f"`sigmoid({cal['scale']:.3f} · (margin − threshold) + {cal['bias']:.3f})`. Both were fit with every held-out "
-        f"tune article's paragraphs indexed and each of its {fitted['examples']} questions asked through retrieval "
-        f"({', '.join(fitted['articles'])}); out of fold (each article judged by a fit on the others): "
-        f"F1 {oof['overall']['f1']:.1f} (HasAns {oof['HasAns']['f1']:.1f}, NoAns {oof['NoAns']['f1']:.1f}), "
-        f"expected calibration error {fitted['ece_out_of_fold']:.3f}, ROC AUC of the margin for \"answerable\" "
+        f"`sigmoid({cal['scale']:.3f} · (margin − threshold) + {cal['bias']:.3f})`. Both were fit with the held-out "
+        f"tune articles' paragraphs indexed and their {fitted['examples']} questions asked through retrieval "
+        f"({', '.join(fitted['articles'])}); {judged}; ROC AUC of the margin for \"answerable\" "
         f"{fitted['auc_answerable']:.3f}. One passage keeps the threshold and confidence above.", "",
-        "| confidence | answers | mean confidence | right |", "|---|---|---|---|",
     ]
+    if not fitted["reliability_out_of_fold"]:
+        return "\n".join(lines)
+    lines += ["| confidence | answers | mean confidence | right |", "|---|---|---|---|"]
     lines += [f"| {r['bin']} | {r['count']} | {r['mean_confidence'] if r['count'] else '–'} | "
               f"{r['accuracy'] if r['count'] else '–'} |" for r in fitted["reliability_out_of_fold"]]
     return "\n".join(lines) + "\n"

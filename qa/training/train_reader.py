@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa.reading import READER_CONFIG
+from qa.training import open_calibration
 from qa.training.forked import default_workers
 from qa.training.squad_data import build_training_mix, examples_from, load_articles, mix_composition, split_articles
 from qa.training.weight_delta import DELTA_INFO, restore_delta
@@ -305,6 +306,7 @@ def export_and_evaluate(cfg: TrainConfig, model, tokenizer, tune_heldout, device
 
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    several = None
     results = evaluate_reader(model, tokenizer, tune_heldout, cfg.eval_file, cfg.max_length, cfg.stride, device)
 
     model.to("cpu").half().save_pretrained(out, safe_serialization=True)
@@ -321,10 +323,19 @@ def export_and_evaluate(cfg: TrainConfig, model, tokenizer, tune_heldout, device
 
         results["int8_check"] = run_check(out, cfg.tune_file, cfg.heldout_articles, cfg.heldout_seed, paths.CACHE_DIR)
         record(out, results["int8_check"])
+        # the threshold and confidence across retrieved passages, through the backend just chosen
+        # (it needs Haystack's retrieval, which the GPU machine lacks: `qa calibrate-open` after)
+        if open_calibration.retrieval_installed():
+            several = results[open_calibration.KEY] = open_calibration.fit(out, cfg.tune_file, cfg.heldout_articles,
+                                                                           cfg.heldout_seed)
+        else:
+            log.warning("no Haystack here: run `qa calibrate-open --reader-model %s` where it is installed", out)
     report = {"config": asdict(cfg), "progress": progress, "results": results,
               "hardware": _hardware(device), "torch_threads": torch.get_num_threads()}
     (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n")
     (out / "MODEL_CARD.md").write_text(render_model_card(report, out))
+    if several:
+        open_calibration.record(out, several)  # into reader_config.json, and its section of the card
     return report
 
 
