@@ -369,18 +369,25 @@ def eval_squad(file, modes, limit, work_dir, reader_model, output, as_json):
         click.echo(markdown_table(report))
 
 
-@cli.command("check-int8")
-@click.option("--reader-model", default=None, help="Reader folder [models/reader].")
-@click.option("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"), show_default=True)
-@click.option("--heldout-articles", type=click.IntRange(1), default=5, show_default=True)
-@click.option("--heldout-seed", type=int, default=13, show_default=True,
-              help="The same seed the reader was trained with, so the articles are unseen.")
-@click.option("--record/--no-record", default=True, show_default=True,
-              help="Store the result in the reader's reader_config.json (what the auto backend reads).")
-def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
-    """Measure whether the reader may run with int8 weights (≤ 0.5 F1 lost on held-out articles)."""
-    from qa.reading.int8_check import MAX_F1_LOSS, record as record_check, run_check
+def _heldout_reader_options(record_help: str, fewest_articles: int):
+    """The options of the commands that measure a reader on its held-out tune articles."""
+    def decorate(command):
+        for option in reversed([
+            click.option("--reader-model", default=None, help="Reader folder [models/reader]."),
+            click.option("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"),
+                         show_default=True),
+            click.option("--heldout-articles", type=click.IntRange(fewest_articles), default=5, show_default=True),
+            click.option("--heldout-seed", type=int, default=13, show_default=True,
+                         help="The same seed the reader was trained with, so the articles are unseen."),
+            click.option("--record/--no-record", default=True, show_default=True, help=record_help),
+        ]):
+            command = option(command)
+        return command
+    return decorate
 
+
+def _heldout_reader(reader_model: str | None, tune_file: str) -> str:
+    """The reader's folder, once it and the tune file are known to exist (else a clean error)."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[logging.StreamHandler(sys.stderr)])
     try:
         model_dir = paths.reader_model_path(reader_model)
@@ -388,6 +395,16 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
         raise click.ClickException(str(exc)) from exc
     if not Path(tune_file).exists():
         raise click.ClickException(f"no tune file at {tune_file} (the held-out articles come from it)")
+    return model_dir
+
+
+@cli.command("check-int8")
+@_heldout_reader_options("Store the result in the reader's reader_config.json (what the auto backend reads).", 1)
+def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
+    """Measure whether the reader may run with int8 weights (≤ 0.5 F1 lost on held-out articles)."""
+    from qa.reading.int8_check import MAX_F1_LOSS, record as record_check, run_check
+
+    model_dir = _heldout_reader(reader_model, tune_file)
     check = run_check(model_dir, tune_file, heldout_articles, heldout_seed, paths.CACHE_DIR)
     click.echo(f"{check['examples']} held-out questions: F1 fp32 {check['f1_fp32']}, int8 {check['f1_int8']} "
                f"(loss {check['f1_loss']}; allowed up to {MAX_F1_LOSS}): int8 "
@@ -398,24 +415,12 @@ def check_int8(reader_model, tune_file, heldout_articles, heldout_seed, record):
 
 
 @cli.command("calibrate-open")
-@click.option("--reader-model", default=None, help="Reader folder [models/reader].")
-@click.option("--tune-file", default=str(paths.SHARED_DATA_DIR / "squad2-dev-tune.json.gz"), show_default=True)
-@click.option("--heldout-articles", type=click.IntRange(2), default=5, show_default=True)
-@click.option("--heldout-seed", type=int, default=13, show_default=True,
-              help="The same seed the reader was trained with, so the articles are unseen.")
-@click.option("--record/--no-record", default=True, show_default=True,
-              help="Store the fit in the reader's reader_config.json and MODEL_CARD.md.")
+@_heldout_reader_options("Store the fit in the reader's reader_config.json and MODEL_CARD.md.", 2)
 def calibrate_open(reader_model, tune_file, heldout_articles, heldout_seed, record):
     """Fit the no-answer threshold and confidence for reading several retrieved passages (after check-int8)."""
     from qa.training.open_calibration import fit, record as record_fit
 
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[logging.StreamHandler(sys.stderr)])
-    try:
-        model_dir = paths.reader_model_path(reader_model)
-    except paths.ModelMissing as exc:
-        raise click.ClickException(str(exc)) from exc
-    if not Path(tune_file).exists():
-        raise click.ClickException(f"no tune file at {tune_file} (the held-out articles come from it)")
+    model_dir = _heldout_reader(reader_model, tune_file)
     fitted = fit(model_dir, tune_file, heldout_articles, heldout_seed)
     oof = fitted["out_of_fold"]
     judged = (f"out-of-fold F1 {oof['overall']['f1']:.1f}, expected calibration error {fitted['ece_out_of_fold']:.3f}"

@@ -48,9 +48,12 @@ def test_calibrate_open_fits_through_retrieval_and_records_once(tmp_path):
     assert "| 0.9–1.0 |" in card and "One passage." in card
 
 
-def test_calibrate_open_without_the_tune_file_is_a_clean_error(tmp_path):
-    result = run_qa("calibrate-open", "--tune-file", str(tmp_path / "absent.json"))
+@pytest.mark.parametrize("command", ["calibrate-open", "check-int8"])
+def test_the_held_out_measurements_fail_cleanly_without_their_inputs(tmp_path, command):
+    result = run_qa(command, "--tune-file", str(tmp_path / "absent.json"))
     assert result.returncode == 1 and "no tune file" in result.stderr and "Traceback" not in result.stderr
+    result = run_qa(command, "--reader-model", str(tmp_path / "no-reader"))
+    assert result.returncode == 1 and "reader model is missing" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.fixture(scope="module")
