@@ -83,3 +83,13 @@ def test_the_reader_uses_the_several_passage_rule_only_over_several_passages(tmp
     assert explicit.verdict_rule(3) == (reader.no_answer_threshold, reader.calibration)
     assert reader.verdict_rule(1) == (reader.no_answer_threshold, reader.calibration)
     assert reader.verdict_rule(2) == (1000.0, several["calibration"])
+
+
+def test_a_serialised_reader_keeps_both_rules(tmp_path):
+    model = _reader_copy(tmp_path / "reader", {"no_answer_threshold": 7.5, "calibration": None})
+    reader = SpanReader(model=str(model), backend="onnx")
+    again = SpanReader.from_dict(reader.to_dict())
+    assert [again.verdict_rule(n) for n in (1, 3)] == [reader.verdict_rule(n) for n in (1, 3)]
+    assert reader.verdict_rule(3) == (7.5, None) and reader.verdict_rule(1)[0] != 7.5
+    fixed = SpanReader.from_dict(SpanReader(model=str(model), backend="onnx", no_answer_threshold=1.25).to_dict())
+    assert fixed.verdict_rule(1)[0] == fixed.verdict_rule(3)[0] == 1.25

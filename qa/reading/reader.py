@@ -70,6 +70,7 @@ class SpanReader:
             raise ValueError(f"unknown reader backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
         config_file = Path(self.model) / READER_CONFIG
         config = json.loads(config_file.read_text()) if config_file.exists() else {}
+        self._given_threshold = no_answer_threshold  # serialised as given: None re-reads the config
         self.no_answer_threshold = (
             no_answer_threshold if no_answer_threshold is not None else float(config.get("no_answer_threshold", 0.0))
         )
@@ -93,7 +94,7 @@ class SpanReader:
 
     def to_dict(self) -> dict[str, Any]:
         return default_to_dict(self, model=self.model, top_k=self.top_k, answers_per_document=self.answers_per_document,
-                               no_answer_threshold=self.no_answer_threshold, batch_size=self.batch_size,
+                               no_answer_threshold=self._given_threshold, batch_size=self.batch_size,
                                backend=self.backend, read_first=self.read_first, stop_score=self.stop_score,
                                rank_penalty=self.rank_penalty)
 
