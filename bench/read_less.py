@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    from qa.evaluation.squad_eval import evaluate_open_mode, evaluate_reader_mode, index_paragraphs
+    from qa.evaluation.squad_eval import evaluate_open_mode, evaluate_reader_mode, index_paragraphs, paragraph_store
     from qa.pipeline import QAService, build_query_pipeline
     from qa.reading.reader import SpanReader
     from qa.training.squad_data import examples_from, load_articles
@@ -65,7 +65,7 @@ def main() -> None:
     report = {"file": args.file.name, "questions": len(examples), "reader_mode": {}, "open_mode": []}
     with tempfile.TemporaryDirectory() as tmp:
         gold_source = index_paragraphs(articles, Path(tmp))
-        service = QAService(tmp)
+        service = QAService(tmp, store=paragraph_store(Path(tmp)))
         service.warm_up()
         for backend in args.backends.split(","):
             reader = SpanReader(backend=backend)

@@ -105,13 +105,14 @@ def reader_mode(model_dir: str, examples, threads: int):
 def open_mode(model_dir: str, examples, articles, read_k: int):
     """Per question: the product's answers over the fused passages, and its decision margin."""
     from bench.rank_prior import read_all
-    from qa.evaluation.squad_eval import index_paragraphs
+    from qa.evaluation.squad_eval import index_paragraphs, paragraph_store
     from qa.pipeline import QAService
 
     out = []
     with tempfile.TemporaryDirectory(prefix="qa-sentence-support-") as tmp:
         index_paragraphs(articles, Path(tmp) / "squad-index")
-        service = QAService(Path(tmp) / "squad-index", reader_model=model_dir)
+        service = QAService(Path(tmp) / "squad-index", reader_model=model_dir,
+                            store=paragraph_store(Path(tmp) / "squad-index"))
         service.warm_up()
         for question, passages, nulls, spans in read_all(service, [e.question for e in examples], read_k):
             answers = service.reader._answers(question, passages, nulls, spans) if passages else []

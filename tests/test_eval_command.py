@@ -25,7 +25,10 @@ def test_eval_squad_reports_both_modes(tmp_path):
                                          for i, (c, q) in enumerate(zip(contexts, qas))]}
     squad = tmp_path / "tiny.json"
     squad.write_text(json.dumps(data))
-    out = run_qa("eval", "squad", str(squad), "--output", str(tmp_path / "report.json"), timeout=600)
+    # the throwaway index is SQLite even where the service is set up on PostgreSQL (here an address
+    # nothing listens on): an evaluation never writes SQuAD paragraphs into a shared database
+    out = run_qa("eval", "squad", str(squad), "--output", str(tmp_path / "report.json"), timeout=600,
+                 env={"QA_STORE": "postgresql://qa@127.0.0.1:9/nowhere"})
     assert out.returncode == 0, out.stderr[-2000:]
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["questions"] == 4 and report["unanswerable"] == 1

@@ -33,7 +33,8 @@ def test_calibrate_open_fits_through_retrieval_and_records_once(tmp_path):
     model = _reader_copy(tmp_path / "reader")
     for seed in ("13", "5"):  # a second fit replaces the first
         result = run_qa("calibrate-open", "--reader-model", str(model), "--tune-file", str(tune),
-                        "--heldout-articles", "2", "--heldout-seed", seed, timeout=600)
+                        "--heldout-articles", "2", "--heldout-seed", seed, timeout=600,
+                        env={"QA_STORE": "postgresql://qa@127.0.0.1:9/nowhere"})  # its index stays SQLite
         assert result.returncode == 0, result.stderr[-2000:]
         assert "8 held-out questions asked through retrieval" in result.stdout
     config = json.loads((model / "reader_config.json").read_text())

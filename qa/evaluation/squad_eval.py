@@ -33,12 +33,22 @@ def evaluate_reader_mode(reader, examples, progress: bool = True) -> dict:
     return {**scores.summary(), "seconds": round(time.time() - t0, 1)}
 
 
-def index_paragraphs(articles: list[dict], index_dir: Path) -> dict[str, str]:
-    """Index each paragraph as its own document; returns context -> source id."""
-    from qa.ingest.indexer import Indexer
-    from qa.pipeline import open_store
+def paragraph_store(index_dir: Path):
+    """The throwaway index an evaluation builds: SQLite in ``index_dir`` whatever ``QA_STORE`` says,
+    so that measuring a reader never writes SQuAD paragraphs into a shared PostgreSQL database."""
+    from qa import paths
+    from qa.models import EMBEDDING_DIM, EMBEDDING_MODEL_NAME
+    from qa.store import SQLiteDocumentStore
 
-    indexer = Indexer(open_store(index_dir))
+    return SQLiteDocumentStore(str(index_dir), EMBEDDING_MODEL_NAME, EMBEDDING_DIM, vector_index=paths.VECTOR_INDEX)
+
+
+def index_paragraphs(articles: list[dict], index_dir: Path) -> dict[str, str]:
+    """Index each paragraph as its own document (in ``paragraph_store(index_dir)``); returns
+    context -> source id."""
+    from qa.ingest.indexer import Indexer
+
+    indexer = Indexer(paragraph_store(index_dir))
     by_context = {}
     for article in articles:
         for i, paragraph in enumerate(article["paragraphs"]):
@@ -94,7 +104,7 @@ def run_squad_eval(file: Path, modes: tuple[str, ...], work_dir: Path, limit: in
         gold_source = index_paragraphs(articles, work_dir)
         report["index_seconds"] = round(time.time() - t0, 1)
         report["paragraphs"] = len(gold_source)
-        service = QAService(work_dir, reader_model=reader_model)
+        service = QAService(work_dir, reader_model=reader_model, store=paragraph_store(work_dir))
         service.warm_up()
         report["modes"]["open"] = evaluate_open_mode(service, examples, gold_source, progress)
     return report

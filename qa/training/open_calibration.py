@@ -43,14 +43,14 @@ def open_margins(model_dir: str | Path, articles: list[dict], examples) -> tuple
     """Each question asked of an index of ``articles``' paragraphs through the product's retrieval
     and reader: its top answer, and its best unpenalised margin (what decides answer or abstain;
     −MARGIN_LIMIT when the reader found no span)."""
-    from qa.evaluation.squad_eval import index_paragraphs
+    from qa.evaluation.squad_eval import index_paragraphs, paragraph_store
     from qa.pipeline import READ_K, QAService
     from qa.training.calibration import MARGIN_LIMIT
 
     texts, margins = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         index_paragraphs(articles, Path(tmp))
-        service = QAService(tmp, reader_model=str(model_dir))
+        service = QAService(tmp, reader_model=str(model_dir), store=paragraph_store(Path(tmp)))
         service.warm_up()
         for e in examples:
             passages = service.retrieve(e.question, READ_K)
