@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 import qa  # noqa: F401  (offline environment)
 from bench.heldout import add_tune_file_option, heldout_articles
-from bench.threshold_rules import margins_of
+from bench.threshold_rules import cached_margins, margins_of
 from qa.training.calibration import earnings, expected_gain_threshold, leave_one_article_out
 
 
@@ -43,16 +43,7 @@ def cached_open_margins(model: str, articles: list[dict], examples, cache: Path 
     one-paragraph margins."""
     from qa.training.open_calibration import open_margins
 
-    name = Path(model).resolve().as_posix().strip("/").replace("/", "__")
-    cached = cache / f"{name}.open-{part}.json" if cache else None
-    if cached and cached.exists():
-        data = json.loads(cached.read_text())
-        return data["texts"], data["margins"]
-    texts, margins = open_margins(model, articles, examples)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps({"texts": texts, "margins": margins}))
-    return texts, margins
+    return cached_margins(model, cache, f"open-{part}", lambda: open_margins(model, articles, examples))
 
 
 def judged(examples, texts: dict, margins: dict, thresholds: np.ndarray) -> dict:

@@ -37,13 +37,26 @@ from bench.heldout import add_tune_file_option, heldout_articles
 from qa.training.calibration import earnings, expected_gain_threshold, leave_one_article_out
 
 
-def margins_of(model_dir: str, examples, cache: Path | None, part: str = "heldout") -> tuple[dict, dict]:
-    """The best span and its margin for every question, from the cache when it has them."""
+def cached_margins(model_dir: str, cache: Path | None, part: str, compute) -> tuple[dict, dict]:
+    """``compute()``'s (texts, margins), kept in ``cache`` under the model's resolved path and ``part``."""
     name = Path(model_dir).resolve().as_posix().strip("/").replace("/", "__")
     cached = cache / f"{name}.{part}.json" if cache else None
     if cached and cached.exists():
         data = json.loads(cached.read_text())
         return data["texts"], data["margins"]
+    texts, margins = compute()
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps({"texts": texts, "margins": margins}))
+    return texts, margins
+
+
+def margins_of(model_dir: str, examples, cache: Path | None, part: str = "heldout") -> tuple[dict, dict]:
+    """The best span and its margin for every question, from the cache when it has them."""
+    return cached_margins(model_dir, cache, part, lambda: _predict_margins(model_dir, examples))
+
+
+def _predict_margins(model_dir: str, examples) -> tuple[dict, dict]:
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
@@ -53,11 +66,7 @@ def margins_of(model_dir: str, examples, cache: Path | None, part: str = "heldou
     config = json.loads((Path(model_dir) / READER_CONFIG).read_text())
     model = AutoModelForQuestionAnswering.from_pretrained(model_dir, dtype=torch.float32).eval()
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    texts, margins = predict_margins(model, tokenizer, examples, config["max_length"], config["stride"])
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps({"texts": texts, "margins": margins}))
-    return texts, margins
+    return predict_margins(model, tokenizer, examples, config["max_length"], config["stride"])
 
 
 def best_cut(margins: np.ndarray, answer: np.ndarray, abstain: np.ndarray) -> float:
