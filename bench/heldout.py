@@ -19,6 +19,18 @@ def add_tune_file_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tune-file", default=str(TUNE_FILE))
 
 
+def add_margin_probe_options(parser: argparse.ArgumentParser, eval_help: str | None = None) -> None:
+    """The options every probe over cached held-out margins shares: which articles, where the margins
+    are kept (bench/threshold_rules.py's cache), the JSON output; with ``eval_help``, a report-only sample."""
+    parser.add_argument("--heldout-seed", type=int, default=13)
+    add_tune_file_option(parser)
+    parser.add_argument("--cache", default="train-runs/threshold-rules-cache",
+                        help="margins per model, keyed by its path: clear it when the weights change ('' for none)")
+    if eval_help:
+        parser.add_argument("--eval-file", help=eval_help)
+    parser.add_argument("--output")
+
+
 def tune_split(parser: argparse.ArgumentParser, tune_file: str, seed: int = 13) -> tuple[list[dict], list[dict]]:
     """(the tune articles training uses, the held-out ones), or a clean exit when the tune file is
     absent (a fresh clone)."""

@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is a package of the root
 
 import qa  # noqa: F401  (offline environment)
-from bench.heldout import add_tune_file_option, heldout_articles
+from bench.heldout import add_margin_probe_options, heldout_articles
 from bench.threshold_rules import cached_margins, margins_of
 from qa.training.calibration import earnings, expected_gain_threshold, leave_one_article_out
 
@@ -110,12 +110,7 @@ def on_sample(examples, texts: dict, margins: dict, fitted: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="reader folder")
-    parser.add_argument("--heldout-seed", type=int, default=13)
-    add_tune_file_option(parser)
-    parser.add_argument("--cache", default="train-runs/threshold-rules-cache",
-                        help="one-paragraph margins per model (bench/threshold_rules.py's cache; '' for none)")
-    parser.add_argument("--eval-file", help="also score this SQuAD 2.0 file in open mode at both thresholds")
-    parser.add_argument("--output")
+    add_margin_probe_options(parser, "also score this SQuAD 2.0 file in open mode at both thresholds")
     args = parser.parse_args()
 
     from qa.training.squad_data import examples_from, load_articles

@@ -11,6 +11,9 @@ readers, gives a 95% interval for the difference in CV F1 and in margin AUC for 
 the share of draws in which the model is ahead. Margins come from ``bench/threshold_rules.py``'s
 cache (computed once per model). Thresholds are not refit per draw: the interval is for these
 readers at these thresholds.
+
+Each comparison ends in a ``verdict`` (``replaces``): the rule by which a stage takes over
+``models/candidates/`` from the reader it is compared with (decided 2026-12-07, fifth session).
 """
 
 from __future__ import annotations
@@ -64,6 +67,20 @@ def paired_bootstrap(base_f1, model_f1, base_margin, model_margin, answerable, r
             "auc": summary(roc_auc_score(answerable, model_margin) - roc_auc_score(answerable, base_margin), auc_diffs)}
 
 
+def replaces(comparison: dict) -> bool:
+    """Does the model take the base's place as the candidate to continue?
+
+    Neither CV F1 nor AUC may be surely worse (each interval must reach above zero), and one of them must
+    be ahead: CV F1 by its point estimate (the bar as it always was), or AUC surely (its whole interval
+    above zero). The threshold-free AUC is the network's separation, what has limited F1 since stage 4;
+    a sure gain there with F1 within noise is progress the threshold rule can cash later, while a higher
+    CV F1 bought with surely worse separation is not.
+    """
+    f1, auc = comparison["cv_f1"], comparison["auc"]
+    neither_surely_worse = f1["interval_95"][1] > 0 and auc["interval_95"][1] > 0
+    return neither_surely_worse and (f1["difference"] > 0 or auc["interval_95"][0] > 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", required=True, help="the reader to beat (folder)")
@@ -92,6 +109,7 @@ def main() -> None:
         row = {"base": args.base, "questions": len(examples), "rounds": args.rounds,
                "base_cv_f1": round(100 * base_f1.mean(), 2), "model_cv_f1": round(100 * f1.mean(), 2),
                **paired_bootstrap(base_f1, f1, base_margin, margin, answerable, args.rounds, args.seed)}
+        row["replaces"] = replaces(row)
         rows[f"{model} vs {args.base}"] = row
         print(model, "vs", args.base, json.dumps(row))
     args.output.parent.mkdir(parents=True, exist_ok=True)

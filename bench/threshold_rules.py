@@ -33,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is a package of the root
 
 import qa  # noqa: F401  (offline environment)
-from bench.heldout import add_tune_file_option, heldout_articles
+from bench.heldout import add_margin_probe_options, heldout_articles
 from qa.training.calibration import earnings, expected_gain_threshold, leave_one_article_out
 
 
@@ -124,12 +124,7 @@ def sample(model: str, rows: dict, eval_file: str, cache: Path | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", action="append", required=True, help="reader folder (repeatable)")
-    parser.add_argument("--heldout-seed", type=int, default=13)
-    add_tune_file_option(parser)
-    parser.add_argument("--cache", default="train-runs/threshold-rules-cache",
-                        help="margins per model, keyed by its path: clear it when the weights change ('' for none)")
-    parser.add_argument("--eval-file", help="also score this SQuAD 2.0 file at each rule's threshold (report only)")
-    parser.add_argument("--output")
+    add_margin_probe_options(parser, "also score this SQuAD 2.0 file at each rule's threshold (report only)")
     args = parser.parse_args()
 
     from qa.training.train_reader import examples_from

@@ -34,7 +34,7 @@ def measure(cfg: TrainConfig, mix, seconds: float, warmup_steps: int = 2) -> dic
     from qa.training.features import length_grouped_batches
 
     tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
-    windows = make_training_windows(tokenizer, mix, cfg)
+    windows, _ = make_training_windows(tokenizer, mix, cfg)
     lengths = [len(w.window.input_ids) for w in windows]
     batches = length_grouped_batches(len(windows), lengths, cfg.batch_size, cfg.seed)
     model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32)

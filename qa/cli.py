@@ -531,6 +531,10 @@ def _hard_negative_kinds(spec: str) -> tuple[list[str], dict[str, float]]:
 @click.option("--rank-loss-weight", type=click.FloatRange(0.0, 10.0), default=0.0, show_default=True,
               help="Add a loss that ranks answerable windows' no-answer margins above unanswerable ones' "
                    "(pairs within a batch), with this weight beside the span loss [0: off].")
+@_rate_option("--shared-norm-rate",
+              help="Share of the answerable examples also read beside a companion paragraph of their article "
+                   "(most shared words, no answer), with one softmax over both windows' spans, so span scores "
+                   "compare across passages as the product reads them [0: off].")
 @click.option("--train-window-tokens", type=click.IntRange(min=32), default=None,
               help="Train on one window this long per example, cut around the answer [full windows].")
 @click.option("--freeze-embeddings", is_flag=True, help="Keep the word-embedding matrix as it is.")

@@ -8,6 +8,7 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
+from qa.training.features import TrainingWindow  # noqa: E402
 from bench.kind_alignment import Gradients, adam_scale  # noqa: E402
 from qa.training.train_reader import freeze, make_optimizer  # noqa: E402
 
@@ -29,8 +30,8 @@ def _windows(n: int, length: int = 12):
         ids = [2] + torch.randint(5, 50, (length - 2,), generator=g).tolist() + [3]
         types = [0] * 4 + [1] * (length - 4)
         start = 0 if i % 3 == 0 else 5 + i % 4  # every third one unanswerable (labelled at CLS)
-        windows.append(SimpleNamespace(window=SimpleNamespace(input_ids=ids, token_type_ids=types),
-                                       start=start, end=start + (1 if start else 0)))
+        windows.append(TrainingWindow(SimpleNamespace(input_ids=ids, token_type_ids=types),
+                                      start=start, end=start + (1 if start else 0)))
     return windows
 
 

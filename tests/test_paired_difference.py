@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from bench.paired_difference import out_of_fold_f1, paired_bootstrap  # noqa: E402
+from bench.paired_difference import out_of_fold_f1, paired_bootstrap, replaces  # noqa: E402
 from qa.training.calibration import cross_validate  # noqa: E402
 from qa.training.squad_data import QAExample  # noqa: E402
 
@@ -47,3 +47,24 @@ def test_a_reader_against_itself_differs_by_nothing_and_a_better_one_is_ahead():
     better = paired_bootstrap(f1, np.maximum(f1, 0.5), margin, sharper, answerable, rounds=50, seed=1)
     assert better["auc"]["difference"] > 0 and better["auc"]["interval_95"][0] > 0
     assert better["cv_f1"]["share_ahead"] == 1.0
+
+
+def _comparison(f1_difference, f1_interval, auc_difference, auc_interval):
+    return {"cv_f1": {"difference": f1_difference, "interval_95": f1_interval},
+            "auc": {"difference": auc_difference, "interval_95": auc_interval}}
+
+
+def test_a_stage_replaces_the_candidate_when_ahead_and_neither_metric_is_surely_worse():
+    examples, texts, margins = _held_out()
+    f1 = out_of_fold_f1(examples, texts, margins)
+    margin = np.array([margins[e.qid] for e in examples])
+    answerable = np.array([bool(e.golds) for e in examples]).astype(int)
+    assert not replaces(paired_bootstrap(f1, f1, margin, margin, answerable, rounds=50, seed=1))  # itself
+    sharper = margin + 3.0 * (answerable - 0.5)
+    assert replaces(paired_bootstrap(f1, np.maximum(f1, 0.5), margin, sharper, answerable, rounds=50, seed=1))
+    # stage 37 against 34: F1 a little lower within noise, AUC surely higher
+    assert replaces(_comparison(-0.66, [-1.81, 0.45], 0.0127, [0.0068, 0.0187]))
+    assert replaces(_comparison(0.3, [-0.8, 1.4], -0.002, [-0.008, 0.004]))  # F1 ahead, AUC within noise
+    assert not replaces(_comparison(0.3, [-0.8, 1.4], -0.01, [-0.016, -0.004]))  # F1 ahead, AUC surely worse
+    assert not replaces(_comparison(-1.5, [-2.6, -0.4], 0.02, [0.01, 0.03]))  # AUC ahead, F1 surely worse
+    assert not replaces(_comparison(-0.5, [-1.6, 0.6], 0.004, [-0.002, 0.01]))  # behind, AUC within noise

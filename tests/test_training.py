@@ -72,7 +72,8 @@ def test_train_reader_with_hard_negatives_short_windows_and_frozen_layers(tiny_d
                     "--batch-size", "4", "--max-length", "64", "--stride", "16", "--threads", "1", "--max-steps", "1",
                     "--hard-negatives", "negation,antonym,sibling_paragraph,entity_swap,entity_swap_in_paragraph:0.5",
                     "--hard-rate", "1",
-                    "--train-window-tokens", "48", "--freeze-layers", "2", "--rank-loss-weight", "0.5", timeout=600)
+                    "--train-window-tokens", "48", "--freeze-layers", "2", "--rank-loss-weight", "0.5",
+                    "--shared-norm-rate", "1", timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "training 7098626 of 22566146 weights" in result.stderr  # embeddings + 2 of 6 layers frozen
     report = json.loads((out / "training_report.json").read_text())
@@ -85,6 +86,10 @@ def test_train_reader_with_hard_negatives_short_windows_and_frozen_layers(tiny_d
     assert report["config"]["hard_kind_rates"] == {"entity_swap_in_paragraph": 0.5}
     assert "rate 1.0, entity_swap_in_paragraph 0.5)" in card
     assert report["config"]["rank_loss_weight"] == 0.5 and "plus 0.5 × a pairwise loss ranking" in card
+    # every answerable example of the tiny set has a sibling paragraph sharing the question's words
+    with_companion = report["progress"]["mix"]["read beside a companion paragraph"]
+    assert with_companion >= report["progress"]["mix"]["answerable"] // 2
+    assert f"{with_companion} answerable windows (rate 1.0) also read beside a companion paragraph" in card
 
 
 def test_train_reader_refuses_an_unknown_hard_negative_kind(tiny_data, tmp_path):

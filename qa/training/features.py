@@ -21,6 +21,7 @@ class TrainingWindow:
     window: Window
     start: int
     end: int
+    companion: Window | None = None  # read beside it for qa.training.shared_norm's loss
 
 
 def label_window(window: Window, example: QAExample) -> TrainingWindow:

@@ -64,6 +64,7 @@ class TrainConfig:
     modifier_distractor_rate: float = 0.0  # ... one whose copy puts the subject word under another head noun
     headline_rate: float = 0.0  # share of the mix with the article's title above the paragraph
     rank_loss_weight: float = 0.0  # weight of qa.training.margin_ranking's loss beside the span loss
+    shared_norm_rate: float = 0.0  # share of answerable examples also read beside a companion paragraph (qa.training.shared_norm)
     heldout_articles: int = 5
     heldout_seed: int = 13  # fixed across continued runs, so held-out articles stay unseen
     threads: int | None = None
@@ -118,45 +119,106 @@ def make_optimizer(model, cfg: TrainConfig):
     )
 
 
-def make_training_windows(tokenizer, mix, cfg: TrainConfig):
-    from qa.training.features import answer_windows, training_windows
+def make_training_windows(tokenizer, mix, cfg: TrainConfig, articles: list[dict] = ()) -> tuple[list, int]:
+    """The mix's labelled windows, and how many of them read beside a companion (``articles``: where
+    companions come from, with ``cfg.shared_norm_rate``)."""
+    from qa.training.features import answer_windows, labelled_windows_by_example
 
     workers = cfg.prep_workers or default_workers()
     if cfg.train_window_tokens:
-        return answer_windows(tokenizer, mix, cfg.train_window_tokens, cfg.train_window_tokens // 2, cfg.seed,
-                              workers=workers, keep_offsets=False)
-    return training_windows(tokenizer, mix, cfg.max_length, cfg.stride, workers=workers, keep_offsets=False)
+        by_example = [[w] for w in answer_windows(tokenizer, mix, cfg.train_window_tokens, cfg.train_window_tokens // 2,
+                                                  cfg.seed, workers=workers, keep_offsets=False)]
+    else:
+        by_example = labelled_windows_by_example(tokenizer, mix, cfg.max_length, cfg.stride, workers=workers,
+                                                 keep_offsets=False)
+    attached = attach_companions(tokenizer, by_example, mix, list(articles), cfg) if cfg.shared_norm_rate else 0
+    return [w for group in by_example for w in group], attached
+
+
+def attach_companions(tokenizer, by_example: list[list], mix, articles: list[dict], cfg: TrainConfig) -> int:
+    """Give about ``cfg.shared_norm_rate`` of the answerable examples' windows a companion window
+    (qa.training.shared_norm), as long as their training windows; ``by_example`` holds each mix
+    example's windows, in mix order. Returns how many got one."""
+    from qa.training.features import answer_windows, labelled_windows_by_example
+    from qa.training.shared_norm import companions
+
+    made = companions(mix, articles, cfg.shared_norm_rate, cfg.seed + 11)
+    examples = list(made.values())
+    workers = cfg.prep_workers or default_workers()
+    if cfg.train_window_tokens:
+        read = answer_windows(tokenizer, examples, cfg.train_window_tokens, cfg.train_window_tokens // 2,
+                              cfg.seed + 11, workers=workers, keep_offsets=False)
+    else:  # full windows: the companion paragraph's first
+        read = [group[0] for group in labelled_windows_by_example(tokenizer, examples, cfg.max_length, cfg.stride,
+                                                                  workers=workers, keep_offsets=False)]
+    attached = 0
+    for index, companion in zip(made, read):
+        holding = [w for w in by_example[index] if w.start > 0]  # the windows that hold the answer
+        if holding:
+            holding[0].companion = companion.window
+            attached += 1
+    return attached
+
+
+def companion_groups(items) -> list[tuple[int, list[int]]]:
+    """(row of a window, [row of its companion]) for the windows of ``items`` that have one: the
+    companions follow the items in labelled_batch's rows, in the same order."""
+    groups, row = [], len(items)
+    for index, item in enumerate(items):
+        if item.companion is not None:
+            groups.append((index, [row]))
+            row += 1
+    return groups
 
 
 def labelled_batch(items, pad_token_id: int, device: str = "cpu") -> dict:
     """Model inputs for labelled windows, padded to the longest, with their gold start and end
-    token positions: what training steps on and what bench/kind_alignment.py takes gradients of."""
+    token positions: what training steps on and what bench/kind_alignment.py takes gradients of.
+    Companion windows (qa.training.shared_norm) follow as extra rows, labelled at CLS."""
     import torch
 
     from qa.reading.span_models import pad_windows
 
-    batch = {k: torch.from_numpy(v).to(device) for k, v in pad_windows([w.window for w in items], pad_token_id).items()}
-    batch["start_positions"] = torch.tensor([w.start for w in items], device=device)
-    batch["end_positions"] = torch.tensor([w.end for w in items], device=device)
+    windows = [w.window for w in items] + [w.companion for w in items if w.companion is not None]
+    batch = {k: torch.from_numpy(v).to(device) for k, v in pad_windows(windows, pad_token_id).items()}
+    extra = [0] * (len(windows) - len(items))
+    batch["start_positions"] = torch.tensor([w.start for w in items] + extra, device=device)
+    batch["end_positions"] = torch.tensor([w.end for w in items] + extra, device=device)
     return batch
 
 
 def training_step(model, optimizer, scheduler, items, pad_token_id: int, device: str,
                   rank_loss_weight: float = 0.0) -> float:
     """One optimiser step on a batch of labelled windows; returns the loss (the span loss, plus
-    ``rank_loss_weight`` × the margin-ranking loss when that is set)."""
+    ``rank_loss_weight`` × the margin-ranking loss when that is set, plus the shared-normalisation
+    loss over the windows that have a companion)."""
     import torch
+    import torch.nn.functional as F
 
-    from qa.training.margin_ranking import margin_ranking_loss
+    from qa.training.margin_ranking import context_mask, margin_ranking_loss
+    from qa.training.shared_norm import shared_span_loss
 
     batch = labelled_batch(items, pad_token_id, device)
+    groups = companion_groups(items)
     with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
-        out = model(**batch)
-        loss = out.loss
+        if not groups:
+            out = model(**batch)
+            loss = out.loss
+        else:  # the span loss on the items' own rows; their companions count only in the shared one
+            starts, ends = batch.pop("start_positions"), batch.pop("end_positions")
+            out = model(**batch)
+            n = len(items)
+            loss = (F.cross_entropy(out.start_logits[:n].float(), starts[:n])
+                    + F.cross_entropy(out.end_logits[:n].float(), ends[:n])) / 2
+            loss = loss + shared_span_loss(out.start_logits, out.end_logits,
+                                           context_mask(batch["attention_mask"], batch["token_type_ids"]),
+                                           groups, starts, ends)
+            batch.update(start_positions=starts, end_positions=ends)
         if rank_loss_weight:
+            n = len(items)
             loss = loss + rank_loss_weight * margin_ranking_loss(
-                out.start_logits, out.end_logits, batch["attention_mask"], batch["token_type_ids"],
-                batch["start_positions"], batch["end_positions"])
+                out.start_logits[:n], out.end_logits[:n], batch["attention_mask"][:n], batch["token_type_ids"][:n],
+                batch["start_positions"][:n], batch["end_positions"][:n])
     loss.backward()
     torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
     optimizer.step()
@@ -187,20 +249,24 @@ def train(cfg: TrainConfig) -> dict:
         log.info("base %s rebuilt from its delta in %s", cfg.base_model, base_model)
 
     tokenizer = AutoTokenizer.from_pretrained(base_model)
-    if cfg.rank_loss_weight and "token_type_ids" not in tokenizer.model_input_names:
-        raise TrainingSetupError("--rank-loss-weight needs a model with segment ids (BERT-style token_type_ids) "
-                                 "to tell the context from the question")
+    for option, value in (("--rank-loss-weight", cfg.rank_loss_weight), ("--shared-norm-rate", cfg.shared_norm_rate)):
+        if value and "token_type_ids" not in tokenizer.model_input_names:
+            raise TrainingSetupError(f"{option} needs a model with segment ids (BERT-style token_type_ids) "
+                                     "to tell the context from the question")
     t0 = time.time()
     tune_train, tune_heldout = split_articles(load_articles(cfg.tune_file), cfg.heldout_articles, cfg.heldout_seed)
+    squad_train = load_articles(cfg.squad_train)
     mix = build_training_mix(
-        load_articles(cfg.squad_train), tune_train, cfg.max_examples,
+        squad_train, tune_train, cfg.max_examples,
         cfg.tune_repeats, cfg.negative_rate, cfg.seed, tuple(cfg.hard_negatives), cfg.hard_rate,
         cfg.distractor_rate, cfg.word_distractor_rate, cfg.predicate_distractor_rate, cfg.headline_rate,
         cfg.modifier_distractor_rate, cfg.hard_kind_rates, workers=cfg.prep_workers or default_workers(),
         answerable_rate=cfg.answerable_rate,
     )
     composition = mix_composition(mix)
-    windows = make_training_windows(tokenizer, mix, cfg)
+    windows, with_companion = make_training_windows(tokenizer, mix, cfg, squad_train + tune_train)
+    if with_companion:
+        composition["read beside a companion paragraph"] = with_companion
     lengths = [len(w.window.input_ids) for w in windows]
     batches = []
     for epoch in range(int(-(-cfg.epochs // 1))):
@@ -422,6 +488,9 @@ def render_model_card(report: dict, out: Path) -> str:
            else "frozen: the word embeddings; " if cfg.get("freeze_embeddings") else "")
         + (f"span loss plus {cfg['rank_loss_weight']} × a pairwise loss ranking answerable windows' no-answer "
            f"margins above unanswerable ones', " if cfg.get("rank_loss_weight") else "")
+        + (f"{prog['mix'].get('read beside a companion paragraph', 0)} answerable windows (rate "
+           f"{cfg['shared_norm_rate']}) also read beside a companion paragraph of their article with one softmax "
+           "over both windows' spans (shared normalisation), " if cfg.get("shared_norm_rate") else "")
         + f"AdamW lr {cfg['learning_rate']}, "
         f"warm-up {cfg['warmup_ratio']:.0%} then linear decay, weight decay {cfg['weight_decay']}, seed {cfg['seed']}.",
         f"- **Hardware / wall time:** {report['hardware']}, {report['torch_threads']} torch threads; "
