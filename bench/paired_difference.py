@@ -78,7 +78,7 @@ def replaces(comparison: dict) -> bool:
     """
     f1, auc = comparison["cv_f1"], comparison["auc"]
     neither_surely_worse = f1["interval_95"][1] > 0 and auc["interval_95"][1] > 0
-    return neither_surely_worse and (f1["difference"] > 0 or auc["interval_95"][0] > 0)
+    return bool(neither_surely_worse and (f1["difference"] > 0 or auc["interval_95"][0] > 0))
 
 
 def main() -> None:

@@ -14,7 +14,9 @@
 #                  qa.training.hard_negatives: stage 34's kinds and rates, those whose gradients pull towards
 #                  held-out abstention in bench/kind_alignment.py, with 45% of the SQuAD 1.1 answerables;
 #                  the distractor copies of qa.training.distractors
-#                  and negations only through GPU_* settings, as they pulled nowhere there), bounded by
+#                  and negations only through GPU_* settings, as they pulled nowhere there), half the
+#                  answerables also read beside a companion paragraph (GPU_SHARED_NORM_RATE, 0.5: the shared
+#                  normalisation of qa.training.shared_norm, which lifted stage 38), bounded by
 #                  GPU_MINUTES (5) of training, the learning rate at zero by whichever ends first; returns
 #                  the reader as a split tar in $OUT with its report and log.
 #   3. here:       scripts/train-on-gpu.sh unpack FOLDER_WITH_PARTS [DEST]
@@ -123,6 +125,7 @@ train)
         --distractor-rate "${GPU_DISTRACTOR_RATE:-0}" --word-distractor-rate "${GPU_WORD_DISTRACTOR_RATE:-0}" \
         --predicate-distractor-rate "${GPU_PREDICATE_DISTRACTOR_RATE:-0}" --headline-rate "${GPU_HEADLINE_RATE:-0}" \
         --modifier-distractor-rate "${GPU_MODIFIER_DISTRACTOR_RATE:-0}" \
+        --shared-norm-rate "${GPU_SHARED_NORM_RATE:-0.5}" \
         --epochs "${GPU_EPOCHS:-2}" --batch-size 64 --max-length 384 \
         --lr "${GPU_LR:-5e-5}" --time-budget "${GPU_MINUTES:-5}" --deadline "${GPU_DEADLINE:-7.5}" ${GPU_EXTRA_ARGS:-} \
         --output "$WORK/reader-gpu" --run-dir "$WORK/reader-gpu-run" 2>&1 | tee "$OUT/train.log"
