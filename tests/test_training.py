@@ -87,7 +87,7 @@ def test_train_reader_with_hard_negatives_short_windows_and_frozen_layers(tiny_d
     assert "rate 1.0, entity_swap_in_paragraph 0.5)" in card
     assert report["config"]["rank_loss_weight"] == 0.5 and "plus 0.5 × a pairwise loss ranking" in card
     # every answerable example of the tiny set has a sibling paragraph sharing the question's words
-    with_companion = report["progress"]["mix"]["read beside a companion paragraph"]
+    with_companion = report["progress"]["windows_with_companion"]
     assert with_companion >= report["progress"]["mix"]["answerable"] // 2
     assert f"{with_companion} answerable windows (rate 1.0) also read beside a companion paragraph" in card
 

@@ -6,7 +6,7 @@ never asks for that: its cross-entropy normalises each window's logits on their 
 can score its spans high or low as a whole and still be right about which one is best. Measured on
 the held-out articles (``bench/open_losses.py``, stage 34): where the gold paragraph is among the
 passages read, the top answer's F1 (never abstaining) falls from 75.9 reading that paragraph alone
-to 68.7 reading it beside two others; the demo question is one such case ("midnight local time" in
+to 68.9 reading it beside two others; the demo question is one such case ("midnight local time" in
 the headline's chunk over "September 27" in the next).
 
 Here an answerable training window is read beside a *companion*: a window of the paragraph of its

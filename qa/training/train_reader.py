@@ -265,8 +265,6 @@ def train(cfg: TrainConfig) -> dict:
     )
     composition = mix_composition(mix)
     windows, with_companion = make_training_windows(tokenizer, mix, cfg, squad_train + tune_train)
-    if with_companion:
-        composition["read beside a companion paragraph"] = with_companion
     lengths = [len(w.window.input_ids) for w in windows]
     batches = []
     for epoch in range(int(-(-cfg.epochs // 1))):
@@ -277,8 +275,9 @@ def train(cfg: TrainConfig) -> dict:
     total_steps = min(len(batches), cfg.max_steps or len(batches))
     no_answer = sum(1 for e in mix if not e.answer_text)
     log.info(
-        "data: %d examples (%d no-answer: %s), %d windows, %d steps of %d; prepared in %.0fs",
-        len(mix), no_answer, composition, len(windows), total_steps, cfg.batch_size, time.time() - t0,
+        "data: %d examples (%d no-answer: %s), %d windows (%d read beside a companion), %d steps of %d; "
+        "prepared in %.0fs", len(mix), no_answer, composition, len(windows), with_companion, total_steps,
+        cfg.batch_size, time.time() - t0,
     )
 
     # fp32 master weights even when starting from a shipped fp16 reader (--base-model models/reader)
@@ -361,7 +360,7 @@ def train(cfg: TrainConfig) -> dict:
         cfg, model, tokenizer, tune_heldout, device,
         {"steps": step, "planned_steps": total_steps, "budget_hit": budget_hit,
          "examples_in_mix": len(mix), "no_answer_in_mix": no_answer, "mix": composition,
-         "windows_in_mix": len(windows),
+         "windows_in_mix": len(windows), "windows_with_companion": with_companion,
          "windows_seen": examples_seen, "train_minutes": round(trained_seconds() / 60, 1)},
     )
     return report
@@ -488,7 +487,7 @@ def render_model_card(report: dict, out: Path) -> str:
            else "frozen: the word embeddings; " if cfg.get("freeze_embeddings") else "")
         + (f"span loss plus {cfg['rank_loss_weight']} × a pairwise loss ranking answerable windows' no-answer "
            f"margins above unanswerable ones', " if cfg.get("rank_loss_weight") else "")
-        + (f"{prog['mix'].get('read beside a companion paragraph', 0)} answerable windows (rate "
+        + (f"{prog.get('windows_with_companion', 0)} answerable windows (rate "
            f"{cfg['shared_norm_rate']}) also read beside a companion paragraph of their article with one softmax "
            "over both windows' spans (shared normalisation), " if cfg.get("shared_norm_rate") else "")
         + f"AdamW lr {cfg['learning_rate']}, "
