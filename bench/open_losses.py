@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -36,19 +35,16 @@ def gold_ranks(articles: list[dict], examples) -> dict[str, int]:
     """Each answerable question's rank (0 first) of the first passage retrieval reads from its own
     paragraph with a gold answer in it; −1 when none of the ``READ_K`` read holds one. Retrieval
     does not depend on the reader, so this is the same for every model."""
-    from qa.evaluation.squad_eval import index_paragraphs, paragraph_store
-    from qa.pipeline import READ_K, QAService
+    from qa.evaluation.squad_eval import paragraph_service
+    from qa.pipeline import READ_K
 
     ranks = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        source_of = index_paragraphs(articles, Path(tmp))
-        service = QAService(tmp, store=paragraph_store(Path(tmp)))
+    with paragraph_service(articles) as (service, source_of):
         for e in examples:
             passages = service.retrieve(e.question, READ_K)
             ranks[e.qid] = next((rank for rank, p in enumerate(passages)
                                  if p.meta.get("source_id") == source_of[e.context]
                                  and any(g in p.content for g in e.golds)), -1)
-        service.store.close()
     return ranks
 
 

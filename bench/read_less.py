@@ -16,7 +16,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -55,17 +54,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    from qa.evaluation.squad_eval import evaluate_open_mode, evaluate_reader_mode, index_paragraphs, paragraph_store
-    from qa.pipeline import QAService, build_query_pipeline
+    from qa.evaluation.squad_eval import evaluate_open_mode, evaluate_reader_mode, paragraph_service
+    from qa.pipeline import build_query_pipeline
     from qa.reading.reader import SpanReader
     from qa.training.squad_data import examples_from, load_articles
 
     articles = load_articles(args.file)
     examples = examples_from(articles)[: args.limit] if args.limit else examples_from(articles)
     report = {"file": args.file.name, "questions": len(examples), "reader_mode": {}, "open_mode": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        gold_source = index_paragraphs(articles, Path(tmp))
-        service = QAService(tmp, store=paragraph_store(Path(tmp)))
+    with paragraph_service(articles) as (service, gold_source):
         service.warm_up()
         for backend in args.backends.split(","):
             reader = SpanReader(backend=backend)

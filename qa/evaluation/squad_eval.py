@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from haystack import Document
@@ -59,6 +61,22 @@ def index_paragraphs(articles: list[dict], index_dir: Path) -> dict[str, str]:
             by_context.setdefault(paragraph["context"], result.source_id)
     indexer.finish()
     return by_context
+
+
+@contextmanager
+def paragraph_service(articles: list[dict], reader_model: str | None = None):
+    """``(service, context -> source id)``: the product's QAService over a throwaway index of
+    ``articles``' paragraphs (one document each, ``paragraph_store``), removed on exit. What the
+    probes that ask questions through retrieval build."""
+    from qa.pipeline import QAService
+
+    with tempfile.TemporaryDirectory(prefix="qa-paragraphs-") as tmp:
+        source_of = index_paragraphs(articles, Path(tmp))
+        service = QAService(tmp, reader_model=reader_model, store=paragraph_store(Path(tmp)))
+        try:
+            yield service, source_of
+        finally:
+            service.store.close()
 
 
 def evaluate_open_mode(service, examples, gold_source: dict[str, str], progress: bool = True) -> dict:

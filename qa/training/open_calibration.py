@@ -20,7 +20,6 @@ will use.
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from pathlib import Path
 
@@ -43,21 +42,18 @@ def open_margins(model_dir: str | Path, articles: list[dict], examples) -> tuple
     """Each question asked of an index of ``articles``' paragraphs through the product's retrieval
     and reader: its top answer, and its best unpenalised margin (what decides answer or abstain;
     −MARGIN_LIMIT when the reader found no span)."""
-    from qa.evaluation.squad_eval import index_paragraphs, paragraph_store
-    from qa.pipeline import READ_K, QAService
+    from qa.evaluation.squad_eval import paragraph_service
+    from qa.pipeline import READ_K
     from qa.training.calibration import MARGIN_LIMIT
 
     texts, margins = {}, {}
-    with tempfile.TemporaryDirectory() as tmp:
-        index_paragraphs(articles, Path(tmp))
-        service = QAService(tmp, reader_model=str(model_dir), store=paragraph_store(Path(tmp)))
+    with paragraph_service(articles, str(model_dir)) as (service, _):
         service.warm_up()
         for e in examples:
             passages = service.retrieve(e.question, READ_K)
             answers = service.reader.run(query=e.question, documents=passages, top_k=1000)["answers"]
             texts[e.qid] = answers[0].data if answers else ""
             margins[e.qid] = max((a.meta["reader_margin"] for a in answers), default=-MARGIN_LIMIT)
-        service.store.close()
     return texts, margins
 
 

@@ -119,38 +119,36 @@ def make_optimizer(model, cfg: TrainConfig):
     )
 
 
-def make_training_windows(tokenizer, mix, cfg: TrainConfig, articles: list[dict] = ()) -> tuple[list, int]:
-    """The mix's labelled windows, and how many of them read beside a companion (``articles``: where
-    companions come from, with ``cfg.shared_norm_rate``)."""
+def windows_by_example(tokenizer, examples, cfg: TrainConfig, seed: int) -> list[list]:
+    """Each example's labelled training windows, in example order: the one window cut around the
+    answer with ``cfg.train_window_tokens`` (chosen with ``seed``), else all its full windows."""
     from qa.training.features import answer_windows, labelled_windows_by_example
 
     workers = cfg.prep_workers or default_workers()
     if cfg.train_window_tokens:
-        by_example = [[w] for w in answer_windows(tokenizer, mix, cfg.train_window_tokens, cfg.train_window_tokens // 2,
-                                                  cfg.seed, workers=workers, keep_offsets=False)]
-    else:
-        by_example = labelled_windows_by_example(tokenizer, mix, cfg.max_length, cfg.stride, workers=workers,
-                                                 keep_offsets=False)
+        return [[w] for w in answer_windows(tokenizer, examples, cfg.train_window_tokens, cfg.train_window_tokens // 2,
+                                            seed, workers=workers, keep_offsets=False)]
+    return labelled_windows_by_example(tokenizer, examples, cfg.max_length, cfg.stride, workers=workers,
+                                       keep_offsets=False)
+
+
+def make_training_windows(tokenizer, mix, cfg: TrainConfig, articles: list[dict] = ()) -> tuple[list, int]:
+    """The mix's labelled windows, and how many of them read beside a companion (``articles``: where
+    companions come from, with ``cfg.shared_norm_rate``)."""
+    by_example = windows_by_example(tokenizer, mix, cfg, cfg.seed)
     attached = attach_companions(tokenizer, by_example, mix, list(articles), cfg) if cfg.shared_norm_rate else 0
     return [w for group in by_example for w in group], attached
 
 
 def attach_companions(tokenizer, by_example: list[list], mix, articles: list[dict], cfg: TrainConfig) -> int:
     """Give about ``cfg.shared_norm_rate`` of the answerable examples' windows a companion window
-    (qa.training.shared_norm), as long as their training windows; ``by_example`` holds each mix
-    example's windows, in mix order. Returns how many got one."""
-    from qa.training.features import answer_windows, labelled_windows_by_example
+    (qa.training.shared_norm), as long as their training windows (with full windows, the companion
+    paragraph's first); ``by_example`` holds each mix example's windows, in mix order. Returns how
+    many got one."""
     from qa.training.shared_norm import companions
 
     made = companions(mix, articles, cfg.shared_norm_rate, cfg.seed + 11)
-    examples = list(made.values())
-    workers = cfg.prep_workers or default_workers()
-    if cfg.train_window_tokens:
-        read = answer_windows(tokenizer, examples, cfg.train_window_tokens, cfg.train_window_tokens // 2,
-                              cfg.seed + 11, workers=workers, keep_offsets=False)
-    else:  # full windows: the companion paragraph's first
-        read = [group[0] for group in labelled_windows_by_example(tokenizer, examples, cfg.max_length, cfg.stride,
-                                                                  workers=workers, keep_offsets=False)]
+    read = [group[0] for group in windows_by_example(tokenizer, list(made.values()), cfg, cfg.seed + 11)]
     attached = 0
     for index, companion in zip(made, read):
         holding = [w for w in by_example[index] if w.start > 0]  # the windows that hold the answer
@@ -199,7 +197,7 @@ def training_step(model, optimizer, scheduler, items, pad_token_id: int, device:
     from qa.training.shared_norm import shared_span_loss
 
     batch = labelled_batch(items, pad_token_id, device)
-    groups = companion_groups(items)
+    groups, n = companion_groups(items), len(items)  # rows n onwards are companions
     with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
         if not groups:
             out = model(**batch)
@@ -207,7 +205,6 @@ def training_step(model, optimizer, scheduler, items, pad_token_id: int, device:
         else:  # the span loss on the items' own rows; their companions count only in the shared one
             starts, ends = batch.pop("start_positions"), batch.pop("end_positions")
             out = model(**batch)
-            n = len(items)
             loss = (F.cross_entropy(out.start_logits[:n].float(), starts[:n])
                     + F.cross_entropy(out.end_logits[:n].float(), ends[:n])) / 2
             loss = loss + shared_span_loss(out.start_logits, out.end_logits,
@@ -215,7 +212,6 @@ def training_step(model, optimizer, scheduler, items, pad_token_id: int, device:
                                            groups, starts, ends)
             batch.update(start_positions=starts, end_positions=ends)
         if rank_loss_weight:
-            n = len(items)
             loss = loss + rank_loss_weight * margin_ranking_loss(
                 out.start_logits[:n], out.end_logits[:n], batch["attention_mask"][:n], batch["token_type_ids"][:n],
                 batch["start_positions"][:n], batch["end_positions"][:n])
