@@ -24,7 +24,6 @@ import argparse
 import json
 import math
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +59,8 @@ def decide(reader, passages, nulls, spans, variant: str) -> tuple[str, float]:
 
 def main() -> None:
     from bench.rank_prior import read_all
-    from qa.evaluation.squad_eval import index_paragraphs
-    from qa.pipeline import READ_K, QAService
+    from qa.evaluation.squad_eval import paragraph_service
+    from qa.pipeline import READ_K
     from qa.training.squad_data import examples_from
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -76,21 +75,18 @@ def main() -> None:
     results = {"articles": [a["title"] for a in heldout], "read_k": args.read_k, "readers": {}}
     print("| reader | variant | held-out AUC | CV F1 | HasAns F1 | NoAns F1 | ECE |")
     print("|---|---|---|---|---|---|---|")
-    with tempfile.TemporaryDirectory(prefix="qa-passage-null-") as tmp:
-        index_paragraphs(heldout, Path(tmp) / "squad-index")
-        for model in args.reader_model:
-            service = QAService(Path(tmp) / "squad-index", reader_model=model)
-            service.warm_up()
+    for model in args.reader_model:
+        with paragraph_service(heldout, model) as (service, _):
             outputs = read_all(service, [e.question for e in examples], args.read_k)
-            rows = {}
-            for variant in VARIANTS:
-                texts, margins = {}, {}
-                for example, (question, passages, nulls, spans) in zip(examples, outputs):
-                    texts[example.qid], margins[example.qid] = decide(service.reader, passages, nulls, spans, variant)
-                r = rows[variant] = cross_validated_row(examples, texts, margins)
-                print(f"| {model} | {variant} | {r['auc']} | {r['cv_f1']} | {r['hasans_f1']} | {r['noans_f1']} | "
-                      f"{r['ece']} |", flush=True)
-            results["readers"][model] = rows
+        rows = {}
+        for variant in VARIANTS:
+            texts, margins = {}, {}
+            for example, (question, passages, nulls, spans) in zip(examples, outputs):
+                texts[example.qid], margins[example.qid] = decide(service.reader, passages, nulls, spans, variant)
+            r = rows[variant] = cross_validated_row(examples, texts, margins)
+            print(f"| {model} | {variant} | {r['auc']} | {r['cv_f1']} | {r['hasans_f1']} | {r['noans_f1']} | "
+                  f"{r['ece']} |", flush=True)
+        results["readers"][model] = rows
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
 

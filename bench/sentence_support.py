@@ -105,15 +105,10 @@ def reader_mode(model_dir: str, examples, threads: int):
 def open_mode(model_dir: str, examples, articles, read_k: int):
     """Per question: the product's answers over the fused passages, and its decision margin."""
     from bench.rank_prior import read_all
-    from qa.evaluation.squad_eval import index_paragraphs, paragraph_store
-    from qa.pipeline import QAService
+    from qa.evaluation.squad_eval import paragraph_service
 
     out = []
-    with tempfile.TemporaryDirectory(prefix="qa-sentence-support-") as tmp:
-        index_paragraphs(articles, Path(tmp) / "squad-index")
-        service = QAService(Path(tmp) / "squad-index", reader_model=model_dir,
-                            store=paragraph_store(Path(tmp) / "squad-index"))
-        service.warm_up()
+    with paragraph_service(articles, model_dir) as (service, _):
         for question, passages, nulls, spans in read_all(service, [e.question for e in examples], read_k):
             answers = service.reader._answers(question, passages, nulls, spans) if passages else []
             candidates = [(a.data, supports(a.document.content, a.document_offset.start, a.document_offset.end),
@@ -147,7 +142,8 @@ def main() -> None:
     print("| reader | mode | compared text | weight | never-abstain HasAns F1 | AUC | CV F1 | HasAns | NoAns |")
     print("|---|---|---|---|---|---|---|---|---|")
     for model_dir in args.model:
-        key = hashlib.sha256(f"{Path(model_dir).resolve()} {args.mode}".encode()).hexdigest()[:16]
+        read_what = f"{Path(model_dir).resolve()} {args.mode} {Path(args.tune_file).resolve()}"
+        key = hashlib.sha256(read_what.encode()).hexdigest()[:16]
         cache = Path(tempfile.gettempdir()) / f"qa-sentence-support-{key}.pkl"  # the reading, for reruns
         if cache.exists():
             read = pickle.loads(cache.read_bytes())

@@ -1,8 +1,8 @@
 """Store a trained reader as its changes on top of its base, or rebuild it from them.
 
-    .venv/bin/python scripts/reader_delta.py save train-runs/reader38-out \
-        --base ../shared/checkpoints/reader-stage3b --output models/candidates/reader-stage38
-    .venv/bin/python scripts/reader_delta.py restore models/candidates/reader-stage38 --output train-runs/reader38-out
+    .venv/bin/python scripts/reader_delta.py save train-runs/soup-34-37-38 \
+        --base ../shared/checkpoints/reader-stage3b --output models/candidates/reader-stage38-soup
+    .venv/bin/python scripts/reader_delta.py restore models/candidates/reader-stage38-soup --output train-runs/soup-out
 
 Unshipped CPU stages live only on the session's machine; their deltas (a third to a half of the weights)
 are small enough to commit, so the next session continues from them (``qa.training.weight_delta``).

@@ -79,3 +79,14 @@ def test_each_kept_candidate_rebuilds_on_its_base_from_any_folder(info, tmp_path
     config = json.loads((out / "reader_config.json").read_text())
     assert config == json.loads((info.parent / "reader_config.json").read_text())
     assert (out / "tokenizer.json").is_file()
+
+
+def test_a_zero_whose_sign_changed_is_kept(base_and_model, tmp_path):
+    """-0.0 == 0.0 in arithmetic, but the rebuilt bytes must be the saved ones (a soup's sum can flip it)."""
+    base, _, _ = base_and_model
+    weights = load_file(str(base / WEIGHTS))
+    assert not weights["qa.bias"].any()
+    flipped = _reader(tmp_path / "flipped", dict(weights, **{"qa.bias": -weights["qa.bias"]}))
+    info = save_delta(flipped, base, tmp_path / "delta")
+    assert info["changed_tensors"] == 1
+    restore_delta(tmp_path / "delta", tmp_path / "rebuilt")  # checks the rebuilt weights' digest

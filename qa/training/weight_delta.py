@@ -68,7 +68,7 @@ def save_delta(model_dir: str | Path, base_dir: str | Path, output_dir: str | Pa
     for name, tensor in model.items():
         if tensor.shape != base[name].shape or tensor.dtype != base[name].dtype:
             raise DeltaError(f"tensor {name} differs in shape or type from the base's")
-        if not bool((tensor == base[name]).all()):  # NaN != NaN: a NaN counts as changed
+        if not same_bits(tensor, base[name]):  # -0.0 == 0.0, but the rebuilt digest would differ
             changed[name] = tensor.contiguous()
     output_dir.mkdir(parents=True, exist_ok=True)
     save_file(changed, str(output_dir / DELTA_WEIGHTS))
@@ -91,6 +91,13 @@ def save_delta(model_dir: str | Path, base_dir: str | Path, output_dir: str | Pa
     }
     (output_dir / DELTA_INFO).write_text(json.dumps(info, indent=2) + "\n")
     return info
+
+
+def same_bits(a, b) -> bool:
+    """Whether two tensors of one shape and type hold the same bytes (what the digest checks)."""
+    import torch
+
+    return torch.equal(a.contiguous().reshape(-1).view(torch.uint8), b.contiguous().reshape(-1).view(torch.uint8))
 
 
 def _locate_base(base_dir: Path) -> Path:
