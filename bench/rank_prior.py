@@ -62,17 +62,19 @@ def sweep_squad(service, articles, penalties, k: int) -> list[dict]:
     examples = examples_from(articles)
     outputs = read_all(service, [e.question for e in examples], k)
     reader = service.reader
+    # answer or abstain does not depend on the penalty: the best unpenalised margin against the threshold
+    margins, answers = {}, {}
+    for example, (question, passages, nulls, spans) in zip(examples, outputs):
+        raw = top_answer(reader, question, passages, nulls, spans, 0.0)
+        margins[example.qid] = raw.meta["reader_margin"] if raw else -1e4
+        answers[example.qid] = margins[example.qid] > reader.verdict_rule(len(passages))[0]
     rows = []
     for penalty in penalties:
-        scores, from_gold, span_f1 = SquadScores(), [], []
-        texts, margins = {}, {}
+        scores, from_gold, span_f1, texts = SquadScores(), [], [], {}
         for example, (question, passages, nulls, spans) in zip(examples, outputs):
             best = top_answer(reader, question, passages, nulls, spans, penalty)
-            raw = top_answer(reader, question, passages, nulls, spans, 0.0)
-            threshold = reader.verdict_rule(len(passages))[0]
-            margins[example.qid] = raw.meta["reader_margin"] if raw else -1e4
             texts[example.qid] = best.data if best else ""
-            scores.add(list(example.golds), texts[example.qid] if margins[example.qid] > threshold else "")
+            scores.add(list(example.golds), texts[example.qid] if answers[example.qid] else "")
             if example.golds:
                 from_gold.append(best is not None and best.document.content in example.context)
                 span_f1.append(best_over_golds(list(example.golds), texts[example.qid])[1])

@@ -85,9 +85,9 @@ def main() -> None:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    states = [AutoModelForQuestionAnswering.from_pretrained(r, dtype=torch.float32).state_dict() for r in args.readers]
-    first = AutoModelForQuestionAnswering.from_pretrained(args.readers[0], dtype=torch.float32)
-    first.load_state_dict(average_weights(states, shares))
+    models = [AutoModelForQuestionAnswering.from_pretrained(r, dtype=torch.float32) for r in args.readers]
+    first = models[0]  # takes the average (computed in full before it is loaded)
+    first.load_state_dict(average_weights([m.state_dict() for m in models], shares))
     tokenizer = AutoTokenizer.from_pretrained(args.readers[-1])
     config = json.loads((Path(args.readers[-1]) / READER_CONFIG).read_text())
     _, heldout = split_articles(load_articles(args.tune_file), 5, args.heldout_seed)
