@@ -50,7 +50,7 @@ def test_a_reader_against_itself_differs_by_nothing_and_a_better_one_is_ahead():
 
 
 def _comparison(f1_difference, f1_interval, auc_difference, auc_interval):
-    return {"cv_f1": {"difference": f1_difference, "interval_95": f1_interval},
+    return {"questions": 1654, "cv_f1": {"difference": f1_difference, "interval_95": f1_interval},
             "auc": {"difference": auc_difference, "interval_95": auc_interval}}
 
 
@@ -69,3 +69,6 @@ def test_a_stage_replaces_the_candidate_when_ahead_and_neither_metric_is_surely_
     assert not replaces(_comparison(0.3, [-0.8, 1.4], -0.01, [-0.016, -0.004]))  # F1 ahead, AUC surely worse
     assert not replaces(_comparison(-1.5, [-2.6, -0.4], 0.02, [0.01, 0.03]))  # AUC ahead, F1 surely worse
     assert not replaces(_comparison(-0.5, [-1.6, 0.6], 0.004, [-0.002, 0.01]))  # behind, AUC within noise
+    # a tie keeps the incumbent: the soup's +0.01 against stage 38 is less than one question's worth
+    assert not replaces(_comparison(0.01, [-0.9, 0.89], -0.001, [-0.005, 0.003]))
+    assert replaces(_comparison(0.07, [-0.9, 1.0], -0.001, [-0.005, 0.003]))
