@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 import qa  # noqa: F401  (offline environment)
 from bench.heldout import add_tune_file_option, tune_split
 from qa import paths
+from qa.training.hard_negatives import KINDS
 
 SQUAD_TRAIN = paths.SHARED_DATA_DIR / "squad1.1-train.json.gz"
-HARD_KINDS = ("entity_swap", "entity_swap_in_paragraph", "negation", "antonym", "sibling_paragraph",
-              "answer_sentence_removed")
+HARD_KINDS = KINDS  # every rule-made kind of unanswerable
 DISTRACTOR_SUBJECTS = ("entity", "word", "predicate", "modifier")
 
 

@@ -12,6 +12,7 @@ from qa.training.hard_negatives import (
     entity_swap_in_paragraph,
     hard_negatives,
     negation,
+    noun_swap_in_paragraph,
     sibling_paragraph,
 )
 from qa.training.squad_data import QAExample, build_training_mix, mix_composition
@@ -83,6 +84,35 @@ def test_entity_swap_in_paragraph_refuses_what_the_paragraph_may_answer_or_garbl
     # one-word names may be of another sort ("Prague" for "Paris" fine, "Chinese" for "Paris" not): not swapped
     names = "Tesla moved to Paris to work. The Chinese studied in Prague."
     assert entity_swap_in_paragraph(_example("Why did Tesla move to Paris?", "to work", names)) is None
+
+
+MUSEUM = "The museum housed the royal collection in 1900. The library was founded by monks. Its gardens are open."
+
+
+def test_noun_swap_in_paragraph_takes_a_head_noun_from_an_unrelated_sentence():
+    negative = noun_swap_in_paragraph(_example("What did the museum house in 1900?", "the royal collection", MUSEUM))
+    assert negative is not None and negative.kind == "noun_swap_in_paragraph"
+    assert negative.question == "What did the library house in 1900?"  # every word of it is in the paragraph
+    assert (negative.answer_text, negative.answer_start, negative.golds) == ("", -1, ())
+    assert negative.context == MUSEUM
+    # "a"/"an" follows the new noun
+    orchard = "A museum housed the royal collection in 1900. An orchard was planted by monks."
+    assert noun_swap_in_paragraph(_example("What did a museum house in 1900?", "the royal collection",
+                                           orchard)).question == "What did an orchard house in 1900?"
+
+
+def test_noun_swap_in_paragraph_refuses_what_the_paragraph_may_answer_or_garble():
+    # the library's sentence speaks of 1900 too: "What did the library house in 1900?" might be answered
+    shared = "The museum housed the royal collection in 1900. The library was founded in 1900."
+    assert noun_swap_in_paragraph(_example("What did the museum house in 1900?", "the royal collection", shared)) is None
+    # a plural for a singular garbles the question; "gardens" is the only other head noun here
+    plural = "The museum housed the royal collection in 1900. Its gardens are open."
+    assert noun_swap_in_paragraph(_example("What did the museum house in 1900?", "the royal collection", plural)) is None
+    # the noun is not in the answer's sentence: nothing anchors it there
+    assert noun_swap_in_paragraph(_example("What did the palace house in 1900?", "the royal collection", MUSEUM)) is None
+    # adjectives and generic words are not taken for head nouns ("the first of", "the number of")
+    generic = "The first of the rooms housed the collection. The library was founded by monks."
+    assert noun_swap_in_paragraph(_example("What did the first of the rooms house?", "the collection", generic)) is None
 
 
 def test_negation_negates_the_first_auxiliary_unless_the_answer_sentence_is_negated():

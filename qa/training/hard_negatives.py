@@ -18,6 +18,14 @@ file order), without any model or downloaded data:
   brings a word the paragraph lacks, which a reader learns to spot instead of reading (held-out
   unanswerables whose names and numbers all appear in the paragraph get a median margin of 2.6 from
   stage 16, those with one or more missing −1.6).
+- ``noun_swap_in_paragraph``: the same rule for the common nouns that most questions have instead
+  of a name or number. A noun the question shares with the answer's sentence, seen as the head of
+  a noun phrase ("the museum was", "a treaty of"; no tagger is available offline, so a determiner
+  before it and a preposition, verb or stop after it stand for one), is replaced by such a noun
+  from a sentence of the paragraph that shares none of the question's other content words ("What
+  did the museum house in 1900?" → "What did the library house in 1900?" beside "The library was
+  founded later"). The in-paragraph swap is the kind that pulls a reader most towards held-out
+  abstention (`bench/kind_alignment.py`), and names or numbers fit only about one question in ten.
 - ``negation``: the question's first auxiliary verb negated ("What didn't Tesla invent?"),
   kept only when the answer's sentence has no negation of its own.
 - ``antonym``: a word swapped for its opposite ("first" → "last", "start" → "end"), kept only
@@ -42,8 +50,8 @@ from collections import Counter
 
 from qa.training.squad_data import QAExample, answerable_with_draws
 
-KINDS = ("entity_swap", "entity_swap_in_paragraph", "negation", "antonym", "sibling_paragraph",
-         "answer_sentence_removed")
+KINDS = ("entity_swap", "entity_swap_in_paragraph", "noun_swap_in_paragraph", "negation", "antonym",
+         "sibling_paragraph", "answer_sentence_removed")
 
 _YEAR = r"\b(?:1[0-9]{3}|20[0-9]{2})\b"
 _NUMBER = r"\b\d+(?:[.,]\d+)*\b"
@@ -187,6 +195,76 @@ def entity_swap_in_paragraph(example: QAExample) -> QAExample | None:
     return None
 
 
+_DETERMINER = r"(?i:the|a|an|its|his|her|their)"  # not "that": as often a relative pronoun
+_AFTER_HEAD = r"(?:of|in|on|at|to|for|from|by|with|was|were|is|are|has|have|had|that|which|who|and|or|[a-z]+ed)"
+_AFTER_DETERMINER = re.compile(r"\b" + _DETERMINER + r"\s+([a-z]{4,})\b")
+_HEAD_FOLLOWS = re.compile(r"\s*(?:[?.,;:!'’]|$)|\s+" + _AFTER_HEAD + r"\b")
+_NOT_NOUNS = {"first", "second", "third", "last", "next", "same", "other", "only", "main", "most", "whole",
+              "following", "previous", "former", "latter", "entire", "total", "average", "several", "various",
+              "such", "each", "every", "both", "used", "called", "known", "named", "made", "based", "given",
+              "said", "what", "which", "whose", "they", "them", "there", "these", "those", "then", "than",
+              "this", "that", "present", "different", "current", "recent", "original", "final", "year",
+              "years", "number", "numbers", "time", "times", "part", "name", "type", "kind", "rest", "half"}
+
+
+def _head_nouns(text: str, followed: bool = True) -> list[re.Match]:
+    """Lower-case words after a determiner that head a noun phrase: in a paragraph's sentence, a
+    preposition, a verb or a stop must follow ("the museum was", "a treaty of", "the king ordered"),
+    which leaves out "the royal collection"'s adjective; in a question any word may follow ("What did
+    the museum house?"), and the caller checks the noun is a head in the answer's sentence.
+    Adjectives, participles, adverbs and generic words are left out."""
+    found = []
+    for m in _AFTER_DETERMINER.finditer(text):
+        word = m.group(1)
+        if word in _NOT_NOUNS or word in _ANTONYMS or word.endswith(("ly", "ing", "ed")):
+            continue
+        if not followed or _HEAD_FOLLOWS.match(text, m.end()):
+            found.append(m)
+    return found
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(an?)(\s+)$", re.IGNORECASE)
+
+
+def _article_for(article: str, noun: str) -> str:
+    """ "a" or "an" as the new noun's first letter asks, in the old article's case."""
+    fitting = "an" if noun[0] in "aeiou" else "a"
+    return fitting.capitalize() if article[0].isupper() else fitting
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def noun_swap_in_paragraph(example: QAExample) -> QAExample | None:
+    """Swap a head noun the question shares with the answer's sentence for one from a sentence of
+    the paragraph that shares none of the question's other words (so the paragraph does not plainly
+    answer the new question either); both singular or both plural, so the question still reads."""
+    holding, rest_of_paragraph = _split_at_answer(example)
+    own_lower = " ".join(holding).lower()
+    own_heads = {m.group(1) for text in holding for m in _head_nouns(text)}
+    golds_lower = [g.lower() for g in example.golds if g] or [example.answer_text.lower()]
+    others = [(_head_nouns(text), _stems(text)) for text in rest_of_paragraph]
+    for m in _head_nouns(example.question, followed=False):
+        noun = m.group(1)
+        if noun not in own_heads or any(noun in g for g in golds_lower):
+            continue
+        rest = _stems(example.question[: m.start(1)] + " " + example.question[m.end(1):])
+        for nouns, stems in others:
+            if rest & stems:
+                continue
+            for other in nouns:
+                new = other.group(1)
+                if (new[:4] == noun[:4] or _plural(new) != _plural(noun) or _contains(own_lower, new)
+                        or any(new in g for g in golds_lower)):
+                    continue
+                before = _ARTICLE_BEFORE.sub(lambda a: _article_for(a.group(1), new) + a.group(2),
+                                             example.question[: m.start(1)])
+                swapped = before + new + example.question[m.end(1):]
+                return _negative(example, "noun_swap_in_paragraph", question=swapped)
+    return None
+
+
 def _answer_sentence(example: QAExample) -> str:
     begin = example.context.rfind(".", 0, example.answer_start) + 1
     end = example.context.find(".", example.answer_start + len(example.answer_text))
@@ -300,6 +378,8 @@ def hard_negatives(articles: list[dict], kinds: tuple[str, ...], rate: float, se
                     negative = entity_swap(example, entities, rng)
                 elif kind == "entity_swap_in_paragraph":
                     negative = entity_swap_in_paragraph(example)
+                elif kind == "noun_swap_in_paragraph":
+                    negative = noun_swap_in_paragraph(example)
                 elif kind == "negation":
                     negative = negation(example)
                 elif kind == "antonym":
