@@ -24,8 +24,9 @@ file order), without any model or downloaded data:
   before it and a preposition, verb or stop after it stand for one), is replaced by such a noun
   from a sentence of the paragraph that shares none of the question's other content words ("What
   did the museum house in 1900?" → "What did the library house in 1900?" beside "The library was
-  founded later"). The in-paragraph swap is the kind that pulls a reader most towards held-out
-  abstention (`bench/kind_alignment.py`), and names or numbers fit only about one question in ten.
+  founded later"). The in-paragraph swap is the kind that pulled a reader most towards held-out
+  abstention at stages 26-34 (`bench/kind_alignment.py`), and names or numbers fit only about one
+  question in ten.
 - ``negation``: the question's first auxiliary verb negated ("What didn't Tesla invent?"),
   kept only when the answer's sentence has no negation of its own.
 - ``antonym``: a word swapped for its opposite ("first" → "last", "start" → "end"), kept only
