@@ -167,33 +167,52 @@ def _in_range(text: str, m: re.Match) -> bool:
     return any(c in "-–/" for c in before + after)
 
 
+def _swap_from_unrelated_sentence(example: QAExample, kind: str, question_terms, sentence_terms, fits,
+                                  respell=lambda before, new: before) -> QAExample | None:
+    """The in-paragraph swap both kinds share: a term of the question (``question_terms(question,
+    holding)``: (label, start, end), one the answer's sentences hold) is replaced by a term of the
+    same label from a sentence of the paragraph that shares none of the question's other words
+    (``sentence_terms(text)``: (label, term)), one the answer's sentences and golds lack and that
+    ``fits(label, old, new)``; so every word of the new question is in the paragraph, and the
+    paragraph does not plainly answer it. ``respell`` mends the words before the swap ("a"/"an")."""
+    holding, rest_of_paragraph = _split_at_answer(example)
+    own_lower = " ".join(holding).lower()
+    golds_lower = [g.lower() for g in example.golds if g] or [example.answer_text.lower()]
+    question = example.question
+    others = [(sentence_terms(text), _stems(text)) for text in rest_of_paragraph]
+    for label, start, end in question_terms(question, holding):
+        old = question[start:end]
+        if any(old.lower() in g for g in golds_lower):
+            continue
+        rest = _stems(question[:start] + " " + question[end:])
+        for terms, stems in others:
+            if rest & stems:
+                continue
+            for other_label, new in terms:
+                if (other_label == label and fits(label, old, new) and not _contains(own_lower, new)
+                        and not any(new.lower() in g for g in golds_lower)):
+                    swapped = respell(question[:start], new) + new + question[end:]
+                    return _negative(example, kind, question=swapped)
+    return None
+
+
 def entity_swap_in_paragraph(example: QAExample) -> QAExample | None:
     """Swap a mention the question shares with the answer's sentence for one of the same type from
     a sentence of the paragraph that shares none of the question's other words (so the paragraph
     does not plainly answer the new question either)."""
-    holding, rest_of_paragraph = _split_at_answer(example)
-    own_lower = " ".join(holding).lower()
-    golds_lower = [g.lower() for g in example.golds if g] or [example.answer_text.lower()]
-    others = [(text, _mentions(text), _stems(text)) for text in rest_of_paragraph]
-    for kind, m in _mentions(example.question):
-        mention = m.group()
-        if (m.start() == 0 or _in_range(example.question, m) or not _contains(own_lower, mention)
-                or any(mention.lower() in g for g in golds_lower)):
-            continue
-        rest = _stems(example.question[: m.start()] + " " + example.question[m.end():])
-        for text, mentions, stems in others:
-            if rest & stems:
-                continue
-            for other_kind, other in mentions:
-                new = other.group()
-                new_lower = new.lower()
-                if (other_kind != kind or new_lower in mention.lower() or mention.lower() in new_lower
-                        or _contains(own_lower, new) or any(new_lower in g for g in golds_lower)
-                        or not _same_sort(kind, mention, new) or _in_range(text, other)):
-                    continue
-                swapped = example.question[: m.start()] + new + example.question[m.end():]
-                return _negative(example, "entity_swap_in_paragraph", question=swapped)
-    return None
+    def question_terms(question, holding):
+        own_lower = " ".join(holding).lower()
+        return [(kind, m.start(), m.end()) for kind, m in _mentions(question)
+                if m.start() > 0 and not _in_range(question, m) and _contains(own_lower, m.group())]
+
+    def sentence_terms(text):
+        return [(kind, m.group()) for kind, m in _mentions(text) if not _in_range(text, m)]
+
+    def fits(kind, mention, new):
+        return (new.lower() not in mention.lower() and mention.lower() not in new.lower()
+                and _same_sort(kind, mention, new))
+
+    return _swap_from_unrelated_sentence(example, "entity_swap_in_paragraph", question_terms, sentence_terms, fits)
 
 
 _DETERMINER = r"(?i:the|a|an|its|his|her|their)"  # not "that": as often a relative pronoun
@@ -241,29 +260,22 @@ def noun_swap_in_paragraph(example: QAExample) -> QAExample | None:
     """Swap a head noun the question shares with the answer's sentence for one from a sentence of
     the paragraph that shares none of the question's other words (so the paragraph does not plainly
     answer the new question either); both singular or both plural, so the question still reads."""
-    holding, rest_of_paragraph = _split_at_answer(example)
-    own_lower = " ".join(holding).lower()
-    own_heads = {m.group(1) for text in holding for m in _head_nouns(text)}
-    golds_lower = [g.lower() for g in example.golds if g] or [example.answer_text.lower()]
-    others = [(_head_nouns(text), _stems(text)) for text in rest_of_paragraph]
-    for m in _head_nouns(example.question, followed=False):
-        noun = m.group(1)
-        if noun not in own_heads or any(noun in g for g in golds_lower):
-            continue
-        rest = _stems(example.question[: m.start(1)] + " " + example.question[m.end(1):])
-        for nouns, stems in others:
-            if rest & stems:
-                continue
-            for other in nouns:
-                new = other.group(1)
-                if (new[:4] == noun[:4] or _plural(new) != _plural(noun) or _contains(own_lower, new)
-                        or any(new in g for g in golds_lower)):
-                    continue
-                before = _ARTICLE_BEFORE.sub(lambda a: _article_for(a.group(1), new) + a.group(2),
-                                             example.question[: m.start(1)])
-                swapped = before + new + example.question[m.end(1):]
-                return _negative(example, "noun_swap_in_paragraph", question=swapped)
-    return None
+    def question_terms(question, holding):
+        own_heads = {m.group(1) for text in holding for m in _head_nouns(text)}
+        return [("noun", m.start(1), m.end(1)) for m in _head_nouns(question, followed=False)
+                if m.group(1) in own_heads]
+
+    def sentence_terms(text):
+        return [("noun", m.group(1)) for m in _head_nouns(text)]
+
+    def fits(_, noun, new):
+        return new[:4] != noun[:4] and _plural(new) == _plural(noun)
+
+    def respell(before, new):
+        return _ARTICLE_BEFORE.sub(lambda a: _article_for(a.group(1), new) + a.group(2), before)
+
+    return _swap_from_unrelated_sentence(example, "noun_swap_in_paragraph", question_terms, sentence_terms, fits,
+                                         respell)
 
 
 def _answer_sentence(example: QAExample) -> str:
