@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -45,14 +47,19 @@ def start_server(index_dir: str | Path, workers: int = 1, threads: int = 4, env:
     on a nearly full disk."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    # The server makes its metrics folder as in production (a fresh temporary one), but inside a
+    # scratch TMPDIR that kill_server removes: a SIGKILLed master cannot remove its own.
+    scratch = tempfile.mkdtemp(prefix="qa-live-server-")
     server_env = {**os.environ, "QA_INDEX_DIR": str(index_dir), "QA_BIND": f"127.0.0.1:{port}",
                   "QA_WORKERS": str(workers), "QA_THREADS": str(threads), "QA_ACCESS_LOG": "/dev/null",
-                  **(env or {})}
+                  "TMPDIR": scratch}
     server_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    server_env.update(env or {})
     log = open(log_path or os.devnull, "ab")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", paths.GUNICORN_CONFIG, paths.WSGI_APP],
                             env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                             preexec_fn=file_size_limiter(file_size_limit) if file_size_limit else None)
+    proc.scratch_dir = scratch
     log.close()
     try:
         ready_pids: set[int] = set()
@@ -115,7 +122,8 @@ def file_size_limiter(limit: int):
 
 
 def kill_server(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Signal the whole process group (master and workers) and wait for the master."""
+    """Signal the whole process group (master and workers), wait for the master, and remove the
+    server's scratch TMPDIR."""
     if proc.poll() is None:
         try:
             os.killpg(proc.pid, sig)
@@ -126,6 +134,7 @@ def kill_server(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    shutil.rmtree(getattr(proc, "scratch_dir", ""), ignore_errors=True)
 
 
 @contextmanager

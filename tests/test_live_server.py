@@ -130,7 +130,10 @@ def test_qa_serve_prints_its_url_and_serves_the_page(sample_index, tmp_path):
     from tests.live import free_port
 
     port = free_port()
-    env = {**os.environ, "QA_SESSIONS_DB": str(tmp_path / "sessions.sqlite3"), "QA_ACCESS_LOG": "/dev/null"}
+    server_tmp = tmp_path / "tmp"
+    server_tmp.mkdir()
+    env = {**os.environ, "QA_SESSIONS_DB": str(tmp_path / "sessions.sqlite3"), "QA_ACCESS_LOG": "/dev/null",
+           "TMPDIR": str(server_tmp)}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "qa.cli", "serve", "--index", str(sample_index), "--port", str(port), "--workers", "1"],
@@ -149,9 +152,12 @@ def test_qa_serve_prints_its_url_and_serves_the_page(sample_index, tmp_path):
             time.sleep(0.5)
         status, page = _call(f"http://127.0.0.1:{port}/")
         assert status == 200 and "Ask your documents" in page
+        assert len(list(server_tmp.glob("qa-metrics-*"))) == 1  # the workers' shared metrics folder
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+    assert proc.returncode == 0
+    assert not list(server_tmp.glob("qa-metrics-*"))  # a clean stop removes it
 
 
 @needs_browser
