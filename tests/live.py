@@ -56,11 +56,16 @@ def start_server(index_dir: str | Path, workers: int = 1, threads: int = 4, env:
     server_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     server_env.update(env or {})
     log = open(log_path or os.devnull, "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", paths.GUNICORN_CONFIG, paths.WSGI_APP],
-                            env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            preexec_fn=file_size_limiter(file_size_limit) if file_size_limit else None)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", paths.GUNICORN_CONFIG, paths.WSGI_APP],
+                                env=server_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=file_size_limiter(file_size_limit) if file_size_limit else None)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    finally:
+        log.close()
     proc.scratch_dir = scratch
-    log.close()
     try:
         ready_pids: set[int] = set()
         deadline = time.monotonic() + ready_timeout
