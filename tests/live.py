@@ -1,5 +1,6 @@
 """Run the production server (gunicorn, ``qa/web/gunicorn_conf.py``) on a free loopback port, for
-tests and benchmarks (not part of the product package); wait until every worker has its models loaded; stop it afterwards."""
+tests and benchmarks (not part of the product package); wait until every worker has its models
+loaded; stop it afterwards. Also: make what a killed server leaves behind."""
 
 from __future__ import annotations
 
@@ -154,3 +155,17 @@ def live_server(index_dir: str | Path, workers: int = 2, threads: int = 4, insta
         yield url
     finally:
         kill_server(proc)
+
+
+def folder_of_a_process(parent, then: str = "exit") -> tuple[subprocess.Popen, str]:
+    """A process that makes a metrics folder in ``parent``, then exits without removing it, or
+    waits (at most a minute) to be killed."""
+    code = ("import sys, time\nfrom qa.web.metrics_folder import MetricsFolder\n"
+            f"print(MetricsFolder({str(parent)!r}).path, flush=True)\n"
+            + ("time.sleep(60)\n" if then == "wait" else ""))
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=paths.PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    path = proc.stdout.readline().strip()
+    if then == "exit":
+        proc.wait(timeout=30)
+        proc.stdout.close()
+    return proc, path

@@ -127,11 +127,12 @@ def test_a_document_added_in_one_worker_is_answerable_in_every_worker(server_url
 
 
 def test_qa_serve_prints_its_url_and_serves_the_page(sample_index, tmp_path):
-    from tests.live import free_port
+    from tests.live import folder_of_a_process, free_port
 
     port = free_port()
     server_tmp = tmp_path / "tmp"
     server_tmp.mkdir()
+    _, orphaned = folder_of_a_process(server_tmp)  # as a SIGKILLed server leaves it
     env = {**os.environ, "QA_SESSIONS_DB": str(tmp_path / "sessions.sqlite3"), "QA_ACCESS_LOG": "/dev/null",
            "TMPDIR": str(server_tmp)}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
@@ -152,7 +153,8 @@ def test_qa_serve_prints_its_url_and_serves_the_page(sample_index, tmp_path):
             time.sleep(0.5)
         status, page = _call(f"http://127.0.0.1:{port}/")
         assert status == 200 and "Ask your documents" in page
-        assert len(list(server_tmp.glob("qa-metrics-*"))) == 1  # the workers' shared metrics folder
+        metrics_folders = list(server_tmp.glob("qa-metrics-*"))
+        assert len(metrics_folders) == 1 and str(metrics_folders[0]) != orphaned  # the workers' own, made anew
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

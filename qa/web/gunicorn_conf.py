@@ -7,10 +7,9 @@ instance/config.py → QA_* environment, which ``qa serve`` sets from its flags)
 """
 
 import os
-import shutil
-import tempfile
 
 from qa.config import SETTINGS
+from qa.web.metrics_folder import MetricsFolder
 
 workers = int(SETTINGS["WORKERS"])
 threads = int(SETTINGS["THREADS"])
@@ -25,12 +24,12 @@ accesslog = str(SETTINGS["ACCESS_LOG"])
 errorlog = "-"
 control_socket_disable = True  # one shared ~/.gunicorn socket would clash between instances
 
-# Prometheus counters shared by all workers: one file per worker in a fresh folder.
+# Prometheus counters shared by all workers: one file per worker in a fresh folder (unless the
+# caller chose one), made after removing those that killed servers left behind.
+_metrics_folder = None
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="qa-metrics-")
-    _owned_metrics_dir = True
-else:
-    _owned_metrics_dir = False
+    _metrics_folder = MetricsFolder()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_folder.path)
 if SETTINGS["TORCH_THREADS"] is None:  # an equal share of the cores per worker (the workers inherit it)
     os.environ["QA_TORCH_THREADS"] = str(max(1, (os.cpu_count() or 1) // workers))
 
@@ -42,5 +41,5 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    if _owned_metrics_dir:
-        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+    if _metrics_folder is not None:
+        _metrics_folder.remove()
